@@ -1,0 +1,168 @@
+package dev.tokenauth.config;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Every setting the application reads, parsed and validated once at start-up. This is the only
+ * place that knows the names of environment variables; an invalid value stops the process with a
+ * message that names the variable, never its value.
+ */
+public record AppConfig(
+        String usersTable,
+        Optional<URI> dynamoDbEndpoint,
+        Optional<String> awsRegion,
+        byte[] accessTokenSecret,
+        byte[] refreshTokenSecret,
+        String tokenIssuer,
+        Duration accessTokenTtl,
+        Duration refreshTokenTtl,
+        int bcryptCost,
+        boolean registrationEnabled,
+        List<String> corsAllowedOrigins,
+        int maxBodyBytes) {
+
+    public static final String USERS_TABLE = "USERS_TABLE";
+    public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
+    public static final String AWS_REGION = "AWS_REGION";
+    public static final String ACCESS_TOKEN_SECRET = "ACCESS_TOKEN_SECRET";
+    public static final String REFRESH_TOKEN_SECRET = "REFRESH_TOKEN_SECRET";
+    public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
+    public static final String ACCESS_TOKEN_TTL_SECONDS = "ACCESS_TOKEN_TTL_SECONDS";
+    public static final String REFRESH_TOKEN_TTL_SECONDS = "REFRESH_TOKEN_TTL_SECONDS";
+    public static final String BCRYPT_COST = "BCRYPT_COST";
+    public static final String REGISTRATION_ENABLED = "REGISTRATION_ENABLED";
+    public static final String CORS_ALLOWED_ORIGINS = "CORS_ALLOWED_ORIGINS";
+    public static final String MAX_BODY_BYTES = "MAX_BODY_BYTES";
+
+    /** HS256 keys shorter than the hash output weaken the MAC (RFC 7518, section 3.2). */
+    public static final int MIN_SECRET_BYTES = 32;
+    /** OWASP's floor for BCrypt; above 16 a login takes seconds. */
+    public static final int MIN_BCRYPT_COST = 10;
+    public static final int MAX_BCRYPT_COST = 16;
+
+    /** Reads and validates every setting; collects all problems so one start-up reports them all. */
+    public static AppConfig load(UnaryOperator<String> source) {
+        var reader = new Reader(source);
+        var config = new AppConfig(
+                reader.string(USERS_TABLE, "users"),
+                reader.optional(DYNAMODB_ENDPOINT).map(value -> reader.uri(DYNAMODB_ENDPOINT, value)),
+                reader.optional(AWS_REGION),
+                reader.secret(ACCESS_TOKEN_SECRET),
+                reader.secret(REFRESH_TOKEN_SECRET),
+                reader.string(TOKEN_ISSUER, "token-auth-graphql"),
+                Duration.ofSeconds(reader.integer(ACCESS_TOKEN_TTL_SECONDS, 15 * 60, 10, 24 * 3600)),
+                Duration.ofSeconds(reader.integer(REFRESH_TOKEN_TTL_SECONDS, 7 * 24 * 3600, 60, 90 * 24 * 3600)),
+                reader.integer(BCRYPT_COST, MIN_BCRYPT_COST, MIN_BCRYPT_COST, MAX_BCRYPT_COST),
+                reader.bool(REGISTRATION_ENABLED, true),
+                reader.list(CORS_ALLOWED_ORIGINS, "*"),
+                reader.integer(MAX_BODY_BYTES, 64 * 1024, 1024, 6 * 1024 * 1024));
+        if (config.accessTokenSecret.length > 0
+                && Arrays.equals(config.accessTokenSecret, config.refreshTokenSecret)) {
+            reader.problems.add(ACCESS_TOKEN_SECRET + " and " + REFRESH_TOKEN_SECRET
+                    + " must differ, so that one kind of token can never pass as the other");
+        }
+        if (!reader.problems.isEmpty()) {
+            throw new IllegalStateException("Invalid configuration: " + String.join("; ", reader.problems));
+        }
+        return config;
+    }
+
+    /** Keeps the secrets out of toString, which frameworks like to log. */
+    @Override
+    public String toString() {
+        return "AppConfig[usersTable=" + usersTable + ", dynamoDbEndpoint=" + dynamoDbEndpoint
+                + ", tokenIssuer=" + tokenIssuer + ", accessTokenTtl=" + accessTokenTtl
+                + ", refreshTokenTtl=" + refreshTokenTtl + ", bcryptCost=" + bcryptCost
+                + ", registrationEnabled=" + registrationEnabled + ", corsAllowedOrigins=" + corsAllowedOrigins
+                + ", maxBodyBytes=" + maxBodyBytes + "]";
+    }
+
+    private static final class Reader {
+        private final UnaryOperator<String> source;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(UnaryOperator<String> source) {
+            this.source = source;
+        }
+
+        Optional<String> optional(String name) {
+            return Optional.ofNullable(source.apply(name)).map(String::trim).filter(value -> !value.isEmpty());
+        }
+
+        String string(String name, String fallback) {
+            return optional(name).orElse(fallback);
+        }
+
+        byte[] secret(String name) {
+            var value = optional(name);
+            if (value.isEmpty()) {
+                problems.add(name + " is not set (at least " + MIN_SECRET_BYTES + " bytes of random text)");
+                return new byte[0];
+            }
+            byte[] bytes = value.get().getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < MIN_SECRET_BYTES) {
+                problems.add(name + " is shorter than " + MIN_SECRET_BYTES + " bytes");
+            }
+            return bytes;
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            var value = optional(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value.get());
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            problems.add(name + " must be a whole number from " + min + " to " + max);
+            return fallback;
+        }
+
+        boolean bool(String name, boolean fallback) {
+            var value = optional(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            return switch (value.get().toLowerCase()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> {
+                    problems.add(name + " must be true or false");
+                    yield fallback;
+                }
+            };
+        }
+
+        List<String> list(String name, String fallback) {
+            return Arrays.stream(string(name, fallback).split(","))
+                    .map(String::trim)
+                    .filter(item -> !item.isEmpty())
+                    .toList();
+        }
+
+        URI uri(String name, String value) {
+            try {
+                URI uri = URI.create(value);
+                if (uri.getScheme() != null && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below
+            }
+            problems.add(name + " must be an absolute URL such as http://localhost:4567");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.tokenauth.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+
+/**
+ * The parts of an API Gateway proxy event this service reads, with header names case-insensitive
+ * and the body decoded (base64, then strict UTF-8) within a size cap.
+ */
+final class ApiRequest {
+
+    private final APIGatewayProxyRequestEvent event;
+    private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    ApiRequest(APIGatewayProxyRequestEvent event) {
+        this.event = event;
+        // API Gateway fills both maps; the multi-value one shows repeated headers, so read it first.
+        if (event.getHeaders() != null) {
+            event.getHeaders().forEach((name, value) -> {
+                if (name != null && value != null) {
+                    headers.putIfAbsent(name, List.of(value));
+                }
+            });
+        }
+        if (event.getMultiValueHeaders() != null) {
+            event.getMultiValueHeaders().forEach((name, values) -> {
+                if (name != null && values != null && !values.isEmpty()) {
+                    headers.merge(name, List.copyOf(values.stream().filter(v -> v != null).toList()),
+                            (seen, more) -> more.size() > seen.size() ? more : seen);
+                }
+            });
+        }
+    }
+
+    String method() {
+        return event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    String path() {
+        return event.getPath() == null ? "" : event.getPath();
+    }
+
+    /** A header's only value; a header sent twice with different values is refused as ambiguous. */
+    Optional<String> header(String name) {
+        List<String> values = headers.get(name);
+        if (values == null || values.isEmpty()) {
+            return Optional.empty();
+        }
+        if (values.stream().distinct().count() > 1) {
+            throw new HttpException(400, "Header " + name + " was sent more than once");
+        }
+        return Optional.of(values.get(0));
+    }
+
+    Optional<String> queryParameter(String name) {
+        Map<String, List<String>> multi = event.getMultiValueQueryStringParameters();
+        if (multi != null && multi.get(name) != null && multi.get(name).size() > 1) {
+            throw new HttpException(400, "Query parameter " + name + " was sent more than once");
+        }
+        Map<String, String> single = event.getQueryStringParameters();
+        return Optional.ofNullable(single == null ? null : single.get(name));
+    }
+
+    String requestId() {
+        var context = event.getRequestContext();
+        return context != null && context.getRequestId() != null ? context.getRequestId() : "unknown";
+    }
+
+    /** The body as text, or an {@link HttpException} for oversized, bad base64 or bad UTF-8 input. */
+    String body(int maxBytes) {
+        String raw = event.getBody();
+        if (raw == null) {
+            return "";
+        }
+        byte[] bytes;
+        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+            if (raw.length() > (maxBytes / 3 + 1) * 4) {
+                throw tooLarge(maxBytes);
+            }
+            try {
+                bytes = Base64.getDecoder().decode(raw);
+            } catch (IllegalArgumentException e) {
+                throw new HttpException(400, "Body is marked base64 but is not valid base64");
+            }
+            return utf8(bytes, maxBytes);
+        }
+        // Counting UTF-8 bytes without copying: a char is at most 3 bytes, most are 1.
+        if (raw.length() > maxBytes || utf8Length(raw) > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        return raw;
+    }
+
+    private static String utf8(byte[] bytes, int maxBytes) {
+        if (bytes.length > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new HttpException(400, "Body is not valid UTF-8");
+        }
+    }
+
+    private static long utf8Length(String text) {
+        long length = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            length += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return length;
+    }
+
+    private static HttpException tooLarge(int maxBytes) {
+        return new HttpException(413, "Body is larger than " + maxBytes + " bytes");
+    }
+}

@@ -1,0 +1,242 @@
+package dev.tokenauth.http;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.tokenauth.graphql.ErrorCodes;
+import dev.tokenauth.graphql.GraphqlEngine;
+import dev.tokenauth.graphql.GraphqlRequest;
+import dev.tokenauth.graphql.RequestContext;
+import dev.tokenauth.session.AuthOutcome;
+import dev.tokenauth.session.TokenMiddleware;
+import dev.tokenauth.user.UserStoreUnavailableException;
+import graphql.ExecutionResult;
+import graphql.GraphQLError;
+import graphql.language.OperationDefinition;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Lambda function: an API Gateway REST proxy event in, a response event out. It is the only
+ * code that sees API Gateway types. It follows the GraphQL-over-HTTP specification (draft of
+ * 2025): POST with {@code application/json}, GET for queries only, and
+ * {@code application/graphql-response+json} when the client accepts it.
+ */
+public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+
+    public static final String GRAPHQL_PATH = "/graphql";
+    public static final String ACCESS_TOKEN_HEADER = "x-access-token";
+    public static final String REFRESH_TOKEN_HEADER = "x-refresh-token";
+    static final String GRAPHQL_RESPONSE_JSON = "application/graphql-response+json";
+    static final String JSON = "application/json";
+
+    private static final Log log = LogFactory.getLog(GraphqlHttpHandler.class);
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final TokenMiddleware middleware;
+    private final GraphqlEngine engine;
+    private final Cors cors;
+    private final int maxBodyBytes;
+
+    public GraphqlHttpHandler(TokenMiddleware middleware, GraphqlEngine engine, List<String> corsAllowedOrigins,
+                              int maxBodyBytes) {
+        this.middleware = middleware;
+        this.engine = engine;
+        this.cors = new Cors(corsAllowedOrigins);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent apply(APIGatewayProxyRequestEvent event) {
+        var request = new ApiRequest(event == null ? new APIGatewayProxyRequestEvent() : event);
+        String origin = firstValue(request, "origin");
+        String mediaType = responseMediaType(request);
+        try {
+            return route(request, origin, mediaType);
+        } catch (HttpException e) {
+            var response = error(e.status(), ErrorCodes.BAD_REQUEST, e.getMessage(), null, origin, mediaType);
+            if (e.allow() != null) {
+                response.getHeaders().put("Allow", e.allow());
+            }
+            return response;
+        } catch (UserStoreUnavailableException e) {
+            log.warn("User store unavailable (request " + request.requestId() + ")", e);
+            return error(503, ErrorCodes.SERVICE_UNAVAILABLE, "Service temporarily unavailable, please retry",
+                    request.requestId(), origin, mediaType);
+        } catch (RuntimeException e) {
+            // Never the exception text: it may carry internals. The request id links to the log.
+            log.error("Request failed (request " + request.requestId() + ")", e);
+            return error(500, ErrorCodes.INTERNAL_SERVER_ERROR, "Internal server error", request.requestId(),
+                    origin, mediaType);
+        }
+    }
+
+    private APIGatewayProxyResponseEvent route(ApiRequest request, String origin, String mediaType) {
+        String path = request.path();
+        if (!path.equals(GRAPHQL_PATH) && !path.equals(GRAPHQL_PATH + "/")) {
+            throw new HttpException(404, "Not found: the GraphQL endpoint is " + GRAPHQL_PATH);
+        }
+        GraphqlRequest graphqlRequest = switch (request.method()) {
+            case "OPTIONS" -> null;
+            case "GET" -> fromQueryString(request);
+            case "POST" -> fromBody(request);
+            default -> throw new HttpException(405, "Method not allowed: use GET or POST", "GET, POST, OPTIONS");
+        };
+        if (graphqlRequest == null) {
+            var headers = new LinkedHashMap<String, String>();
+            cors.addPreflightTo(headers, origin);
+            return response(204, headers, "");
+        }
+        AuthOutcome auth = middleware.authenticate(
+                request.header(ACCESS_TOKEN_HEADER).orElse(null),
+                request.header(REFRESH_TOKEN_HEADER).orElse(null));
+        ExecutionResult result = engine.execute(graphqlRequest,
+                new RequestContext(auth.principal(), request.requestId()));
+
+        var headers = baseHeaders(origin, mediaType);
+        auth.refreshedTokens().ifPresent(tokens -> {
+            headers.put(ACCESS_TOKEN_HEADER, tokens.accessToken());
+            headers.put(REFRESH_TOKEN_HEADER, tokens.refreshToken());
+        });
+        return response(status(result, mediaType), headers, MAPPER.writeValueAsString(result.toSpecification()));
+    }
+
+    /**
+     * 503 and 500 when a resolver hit the store or a bug (clients and API Gateway retry on those);
+     * otherwise the specification's rule: a response without data is a request error, 400 for
+     * graphql-response+json and 200 for legacy application/json clients.
+     */
+    private static int status(ExecutionResult result, String mediaType) {
+        if (hasErrorCode(result, ErrorCodes.SERVICE_UNAVAILABLE)) {
+            return 503;
+        }
+        if (hasErrorCode(result, ErrorCodes.INTERNAL_SERVER_ERROR)) {
+            return 500;
+        }
+        return !result.isDataPresent() && mediaType.equals(GRAPHQL_RESPONSE_JSON) ? 400 : 200;
+    }
+
+    private static boolean hasErrorCode(ExecutionResult result, String code) {
+        for (GraphQLError error : result.getErrors()) {
+            if (error.getExtensions() != null && code.equals(error.getExtensions().get("code"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private GraphqlRequest fromQueryString(ApiRequest request) {
+        String query = request.queryParameter("query")
+                .orElseThrow(() -> new HttpException(400, "Missing query parameter 'query'"));
+        JsonNode variables = request.queryParameter("variables").map(text -> parseJson(text, "variables")).orElse(null);
+        var graphqlRequest = new GraphqlRequest(query, request.queryParameter("operationName").orElse(null),
+                variables(variables));
+        if (GraphqlEngine.operationType(graphqlRequest).orElse(null) == OperationDefinition.Operation.MUTATION) {
+            throw new HttpException(405, "Mutations must be sent with POST", "POST");
+        }
+        return graphqlRequest;
+    }
+
+    private GraphqlRequest fromBody(ApiRequest request) {
+        String contentType = request.header("content-type").orElse("");
+        String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mime.equals(JSON)) {
+            throw new HttpException(415, "Content-Type must be application/json");
+        }
+        JsonNode body = parseJson(request.body(maxBodyBytes), "body");
+        if (!body.isObject()) {
+            throw new HttpException(400, "Body must be a JSON object with a 'query' string");
+        }
+        JsonNode query = body.get("query");
+        if (query == null || !query.isString() || query.stringValue().isBlank()) {
+            throw new HttpException(400, "Body must have a non-empty 'query' string");
+        }
+        JsonNode operationName = body.get("operationName");
+        if (operationName != null && !operationName.isNull() && !operationName.isString()) {
+            throw new HttpException(400, "'operationName' must be a string");
+        }
+        return new GraphqlRequest(query.stringValue(),
+                operationName == null || operationName.isNull() ? null : operationName.stringValue(),
+                variables(body.get("variables")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> variables(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new HttpException(400, "'variables' must be a JSON object");
+        }
+        return MAPPER.convertValue(node, Map.class);
+    }
+
+    private static JsonNode parseJson(String text, String what) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new HttpException(400, "The " + what + " is empty: send JSON");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw new HttpException(400, "The " + what + " is not valid JSON");
+        }
+    }
+
+    /** graphql-response+json only when the client asks for it; otherwise the legacy type. */
+    private static String responseMediaType(ApiRequest request) {
+        String accept = firstValue(request, "accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains(GRAPHQL_RESPONSE_JSON)
+                ? GRAPHQL_RESPONSE_JSON
+                : JSON;
+    }
+
+    /** For headers that only shape the answer, a repeated header is not worth refusing the request. */
+    private static String firstValue(ApiRequest request, String name) {
+        try {
+            return request.header(name).orElse(null);
+        } catch (HttpException e) {
+            return null;
+        }
+    }
+
+    private APIGatewayProxyResponseEvent error(int status, String code, String message, String requestId,
+                                               String origin, String mediaType) {
+        var extensions = new LinkedHashMap<String, Object>();
+        extensions.put("code", code);
+        if (requestId != null) {
+            extensions.put("requestId", requestId);
+        }
+        var body = Map.of("errors", List.of(Map.of("message", message, "extensions", extensions)));
+        return response(status, baseHeaders(origin, mediaType), MAPPER.writeValueAsString(body));
+    }
+
+    private Map<String, String> baseHeaders(String origin, String mediaType) {
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("Content-Type", mediaType + "; charset=utf-8");
+        cors.addTo(headers, origin);
+        return headers;
+    }
+
+    private static APIGatewayProxyResponseEvent response(int status, Map<String, String> headers, String body) {
+        // Responses may carry tokens: no shared cache may keep them.
+        headers.put("Cache-Control", "no-store");
+        return new APIGatewayProxyResponseEvent()
+                .withStatusCode(status)
+                .withHeaders(headers)
+                .withBody(body)
+                .withIsBase64Encoded(false);
+    }
+}

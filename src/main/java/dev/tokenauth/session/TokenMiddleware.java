@@ -1,0 +1,42 @@
+package dev.tokenauth.session;
+
+import java.util.Optional;
+
+import dev.tokenauth.token.Principal;
+import dev.tokenauth.token.TokenService;
+import dev.tokenauth.user.AccountService;
+
+/**
+ * The tutorial's middleware as a function: a valid access token is trusted without reading the
+ * database; otherwise a valid refresh token whose count still matches the stored user's mints a
+ * new pair. An invalid or stale token is not an error by itself: the request simply goes on
+ * unauthenticated, and resolvers that need a user say so.
+ */
+public final class TokenMiddleware {
+
+    private final TokenService tokens;
+    private final AccountService accounts;
+
+    public TokenMiddleware(TokenService tokens, AccountService accounts) {
+        this.tokens = tokens;
+        this.accounts = accounts;
+    }
+
+    public AuthOutcome authenticate(String accessToken, String refreshToken) {
+        if (isBlank(accessToken) && isBlank(refreshToken)) {
+            return AuthOutcome.ANONYMOUS;
+        }
+        Optional<Principal> fromAccess = tokens.verifyAccess(accessToken);
+        if (fromAccess.isPresent()) {
+            return AuthOutcome.authenticated(fromAccess.get());
+        }
+        return tokens.verifyRefresh(refreshToken)
+                .flatMap(accounts::refresh)
+                .map(refreshed -> AuthOutcome.refreshed(refreshed.principal(), refreshed.tokens()))
+                .orElse(AuthOutcome.ANONYMOUS);
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

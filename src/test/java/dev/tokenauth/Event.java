@@ -1,0 +1,101 @@
+package dev.tokenauth;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** An API Gateway proxy event from {@code events/}, with the changes one test makes to it. */
+final class Event {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Path EVENTS = Path.of(System.getProperty("events.dir", "events"));
+
+    private final ObjectNode tree;
+
+    private Event(ObjectNode tree) {
+        this.tree = tree;
+    }
+
+    static Event load(String file) {
+        try {
+            return new Event((ObjectNode) JSON.readTree(Files.readString(EVENTS.resolve(file))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sets a header in both maps, as API Gateway does. */
+    Event header(String name, String value) {
+        headers("headers").put(name, value);
+        ArrayNode values = headers("multiValueHeaders").putArray(name);
+        values.add(value);
+        return this;
+    }
+
+    /** A header sent twice, as API Gateway shows it: the single map keeps the last value. */
+    Event repeatedHeader(String name, String first, String second) {
+        headers("headers").put(name, second);
+        headers("multiValueHeaders").putArray(name).add(first).add(second);
+        return this;
+    }
+
+    Event withoutHeader(String name) {
+        headers("headers").remove(name);
+        headers("multiValueHeaders").remove(name);
+        return this;
+    }
+
+    /** Replaces the GraphQL variables of a JSON body. */
+    Event variables(Map<String, Object> variables) {
+        ObjectNode body = (ObjectNode) JSON.readTree(tree.get("body").stringValue());
+        body.set("variables", JSON.valueToTree(variables));
+        return body(body.toString());
+    }
+
+    Event body(String body) {
+        tree.put("body", body);
+        tree.put("isBase64Encoded", false);
+        return this;
+    }
+
+    Event base64Body(String encoded) {
+        tree.put("body", encoded);
+        tree.put("isBase64Encoded", true);
+        return this;
+    }
+
+    Event method(String method) {
+        tree.put("httpMethod", method);
+        return this;
+    }
+
+    Event path(String path) {
+        tree.put("path", path);
+        return this;
+    }
+
+    Event queryParameter(String name, String value) {
+        ObjectNode single = tree.get("queryStringParameters") instanceof ObjectNode node ? node
+                : tree.putObject("queryStringParameters");
+        single.put(name, value);
+        ObjectNode multi = tree.get("multiValueQueryStringParameters") instanceof ObjectNode node ? node
+                : tree.putObject("multiValueQueryStringParameters");
+        multi.putArray(name).add(value);
+        return this;
+    }
+
+    byte[] bytes() {
+        return tree.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private ObjectNode headers(String field) {
+        return tree.get(field) instanceof ObjectNode node ? node : tree.putObject(field);
+    }
+}

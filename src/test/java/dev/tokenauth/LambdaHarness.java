@@ -1,0 +1,96 @@
+package dev.tokenauth;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.local.DynamoDbTestServer;
+import dev.tokenauth.local.UsersTable;
+import dev.tokenauth.token.TokenService;
+import dev.tokenauth.token.TokenSettings;
+import dev.tokenauth.user.dynamodb.DynamoUserRepository;
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The deployed handler, started once per test JVM exactly as Lambda starts it: a
+ * {@link FunctionInvoker} built from the environment, against a real DynamoDB-compatible server
+ * and a table of its own. Tests feed it event bytes and read the response bytes.
+ */
+final class LambdaHarness {
+
+    static final String ISSUER = "token-auth-graphql-test";
+    static final String ACCESS_SECRET = randomSecret();
+    static final String REFRESH_SECRET = randomSecret();
+
+    private static LambdaHarness instance;
+
+    final String table;
+    final DynamoDbClient dynamo;
+    private final FunctionInvoker invoker;
+
+    private LambdaHarness() {
+        URI endpoint = DynamoDbTestServer.endpoint();
+        this.table = "users-" + UUID.randomUUID();
+        this.dynamo = UsersTable.client(endpoint);
+        UsersTable.create(dynamo, table);
+        // FunctionInvoker reads its configuration from the process, as on Lambda; system
+        // properties stand in for the environment variables the template sets.
+        System.setProperty("MAIN_CLASS", LambdaApplication.class.getName());
+        System.setProperty(AppConfig.USERS_TABLE, table);
+        System.setProperty(AppConfig.DYNAMODB_ENDPOINT, endpoint.toString());
+        System.setProperty(AppConfig.ACCESS_TOKEN_SECRET, ACCESS_SECRET);
+        System.setProperty(AppConfig.REFRESH_TOKEN_SECRET, REFRESH_SECRET);
+        System.setProperty(AppConfig.TOKEN_ISSUER, ISSUER);
+        System.setProperty(AppConfig.CORS_ALLOWED_ORIGINS, "*");
+        this.invoker = new FunctionInvoker();
+    }
+
+    static synchronized LambdaHarness get() {
+        if (instance == null) {
+            instance = new LambdaHarness();
+        }
+        return instance;
+    }
+
+    LambdaResponse invoke(Event event) {
+        return invoke(event.bytes());
+    }
+
+    LambdaResponse invoke(byte[] eventBytes) {
+        var out = new ByteArrayOutputStream();
+        try {
+            invoker.handleRequest(new ByteArrayInputStream(eventBytes), out,
+                    new TestLambdaContext(UUID.randomUUID().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new LambdaResponse(Event.JSON.readTree(out.toString(StandardCharsets.UTF_8)));
+    }
+
+    /** A token service with the deployed keys, its clock shifted: for minting test tokens. */
+    static TokenService tokens(Duration clockOffset) {
+        return new TokenService(new TokenSettings(ISSUER,
+                ACCESS_SECRET.getBytes(StandardCharsets.UTF_8), REFRESH_SECRET.getBytes(StandardCharsets.UTF_8),
+                Duration.ofMinutes(15), Duration.ofDays(7)), Clock.offset(Clock.systemUTC(), clockOffset));
+    }
+
+    DynamoUserRepository users() {
+        return new DynamoUserRepository(dynamo, table);
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tokenauth.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class AppConfigTest {
+
+    private static final String ACCESS = "a".repeat(32);
+    private static final String REFRESH = "r".repeat(32);
+
+    @Test
+    void shouldUseSafeDefaults() {
+        AppConfig config = AppConfig.load(env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH))::get);
+        assertThat(config.accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.refreshTokenTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.bcryptCost()).isEqualTo(10);
+        assertThat(config.registrationEnabled()).isTrue();
+        assertThat(config.corsAllowedOrigins()).containsExactly("*");
+        assertThat(config.dynamoDbEndpoint()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutSecretsAndNameEveryProblem() {
+        assertThatThrownBy(() -> AppConfig.load(env(Map.of())::get))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ACCESS_TOKEN_SECRET is not set")
+                .hasMessageContaining("REFRESH_TOKEN_SECRET is not set");
+    }
+
+    @Test
+    void shouldRefuseShortOrEqualSecretsWithoutRevealingThem() {
+        assertThatThrownBy(() -> AppConfig.load(env(Map.of("ACCESS_TOKEN_SECRET", "short-secret",
+                "REFRESH_TOKEN_SECRET", REFRESH))::get))
+                .hasMessageContaining("ACCESS_TOKEN_SECRET is shorter than 32 bytes")
+                .hasMessageNotContaining("short-secret");
+        assertThatThrownBy(() -> AppConfig.load(env(Map.of("ACCESS_TOKEN_SECRET", ACCESS,
+                "REFRESH_TOKEN_SECRET", ACCESS))::get))
+                .hasMessageContaining("must differ")
+                .hasMessageNotContaining(ACCESS);
+    }
+
+    @Test
+    void shouldRefuseAWeakBcryptCostAndBadNumbers() {
+        var values = env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH,
+                "BCRYPT_COST", "4", "ACCESS_TOKEN_TTL_SECONDS", "soon", "REGISTRATION_ENABLED", "maybe",
+                "DYNAMODB_ENDPOINT", "not a url"));
+        assertThatThrownBy(() -> AppConfig.load(values::get))
+                .hasMessageContaining("BCRYPT_COST must be a whole number from 10 to 16")
+                .hasMessageContaining("ACCESS_TOKEN_TTL_SECONDS")
+                .hasMessageContaining("REGISTRATION_ENABLED must be true or false")
+                .hasMessageContaining("DYNAMODB_ENDPOINT must be an absolute URL");
+    }
+
+    @Test
+    void shouldReadEveryOverride() {
+        var values = env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH,
+                "USERS_TABLE", "people", "DYNAMODB_ENDPOINT", "http://localhost:4567",
+                "ACCESS_TOKEN_TTL_SECONDS", "60", "REFRESH_TOKEN_TTL_SECONDS", "3600", "BCRYPT_COST", "12",
+                "REGISTRATION_ENABLED", "false", "CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example"));
+        AppConfig config = AppConfig.load(values::get);
+        assertThat(config.usersTable()).isEqualTo("people");
+        assertThat(config.dynamoDbEndpoint()).hasValueSatisfying(uri -> assertThat(uri.getPort()).isEqualTo(4567));
+        assertThat(config.accessTokenTtl()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.refreshTokenTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.bcryptCost()).isEqualTo(12);
+        assertThat(config.registrationEnabled()).isFalse();
+        assertThat(config.corsAllowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(config.toString()).doesNotContain(ACCESS, REFRESH);
+    }
+
+    private static Map<String, String> env(Map<String, String> values) {
+        return new HashMap<>(values);
+    }
+}
