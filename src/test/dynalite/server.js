@@ -1,14 +1,14 @@
 // Starts an in-memory dynalite on 127.0.0.1 (argv[2] is the port, 0 for any free one), prints
 // DYNALITE_PORT=<port> once listening, and exits when its stdin closes: it never outlives the JVM
-// that started it, even one killed with SIGKILL.
+// that started it, even one killed with SIGKILL (the kernel closes the JVM's end of the pipe).
 const dynalite = require("dynalite");
 
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-server.listen(Number(process.argv[2] || 0), "127.0.0.1", (err) => {
-  if (err) {
-    console.error(err.message);
-    process.exit(1);
-  }
+server.on("error", (err) => {
+  console.error(`dynalite: ${err.message}`);
+  process.exit(1);
+});
+server.listen(Number(process.argv[2] || 0), "127.0.0.1", () => {
   process.stdout.write(`DYNALITE_PORT=${server.address().port}\n`);
 });
 process.stdin.on("end", () => process.exit(0));
