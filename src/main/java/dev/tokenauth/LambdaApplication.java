@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.config.Components;
+import dev.tokenauth.config.SecretsManagerFetcher;
 import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.cloud.function.context.FunctionalSpringApplication;
 import org.springframework.cloud.function.context.catalog.FunctionTypeUtils;
@@ -29,12 +30,16 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        context.registerBean(AppConfig.class, () -> AppConfig.load(context.getEnvironment()::getProperty));
+        context.registerBean(AppConfig.class,
+                () -> AppConfig.load(context.getEnvironment()::getProperty, new SecretsManagerFetcher()));
         context.registerBean(DynamoDbClient.class, () -> Components.dynamoDbClient(context.getBean(AppConfig.class)));
-        context.registerBean(FUNCTION_NAME, FunctionRegistration.class, () -> new FunctionRegistration<>(
-                Components.handler(context.getBean(AppConfig.class), context.getBean(DynamoDbClient.class),
-                        Clock.systemUTC()), FUNCTION_NAME)
-                .type(FunctionTypeUtils.functionType(APIGatewayProxyRequestEvent.class,
-                        APIGatewayProxyResponseEvent.class)));
+        context.registerBean(Components.class, () -> Components.build(context.getBean(AppConfig.class),
+                context.getBean(DynamoDbClient.class), Clock.systemUTC()));
+        context.registerBean(FUNCTION_NAME, FunctionRegistration.class,
+                () -> new FunctionRegistration<>(context.getBean(Components.class).handler(), FUNCTION_NAME)
+                        .type(FunctionTypeUtils.functionType(APIGatewayProxyRequestEvent.class,
+                                APIGatewayProxyResponseEvent.class)));
+        context.registerBean(SnapStartPriming.class,
+                () -> new SnapStartPriming(context, context.getBean(Components.class)));
     }
 }

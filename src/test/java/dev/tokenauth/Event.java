@@ -12,7 +12,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** An API Gateway proxy event from {@code events/}, with the changes one test makes to it. */
-final class Event {
+public final class Event {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Path EVENTS = Path.of(System.getProperty("events.dir", "events"));
@@ -23,7 +23,7 @@ final class Event {
         this.tree = tree;
     }
 
-    static Event load(String file) {
+    public static Event load(String file) {
         try {
             return new Event((ObjectNode) JSON.readTree(Files.readString(EVENTS.resolve(file))));
         } catch (IOException e) {
@@ -32,7 +32,7 @@ final class Event {
     }
 
     /** Sets a header in both maps, as API Gateway does. */
-    Event header(String name, String value) {
+    public Event header(String name, String value) {
         headers("headers").put(name, value);
         ArrayNode values = headers("multiValueHeaders").putArray(name);
         values.add(value);
@@ -53,13 +53,13 @@ final class Event {
     }
 
     /** Replaces the GraphQL variables of a JSON body. */
-    Event variables(Map<String, Object> variables) {
+    public Event variables(Map<String, Object> variables) {
         ObjectNode body = (ObjectNode) JSON.readTree(tree.get("body").stringValue());
         body.set("variables", JSON.valueToTree(variables));
         return body(body.toString());
     }
 
-    Event body(String body) {
+    public Event body(String body) {
         tree.put("body", body);
         tree.put("isBase64Encoded", false);
         return this;
@@ -71,7 +71,7 @@ final class Event {
         return this;
     }
 
-    Event method(String method) {
+    public Event method(String method) {
         tree.put("httpMethod", method);
         return this;
     }
@@ -91,7 +91,7 @@ final class Event {
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return tree.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * {@link org.springframework.cloud.function.adapter.aws.FunctionInvoker}, users in a real
  * DynamoDB-compatible server.
  */
-class GraphqlFunctionIT {
+public class GraphqlFunctionIT {
 
     private static final String PASSWORD = "correct horse battery staple";
 
@@ -373,11 +373,11 @@ class GraphqlFunctionIT {
         return new Principal(jwt.getSubject(), jwt.getClaim("username").asString(), jwt.getClaim("cnt").asLong());
     }
 
-    static String uniqueName() {
+    public static String uniqueName() {
         return "user-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static Map<String, Object> credentials(String username, String password) {
+    public static Map<String, Object> credentials(String username, String password) {
         return Map.of("username", username, "password", password);
     }
 }

@@ -74,7 +74,7 @@ final class LambdaHarness {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new LambdaResponse(Event.JSON.readTree(out.toString(StandardCharsets.UTF_8)));
+        return LambdaResponse.parse(out.toString(StandardCharsets.UTF_8));
     }
 
     /** A token service with the deployed keys, its clock shifted: for minting test tokens. */

@@ -6,13 +6,18 @@ import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 
 /** The API Gateway proxy response as the Lambda runtime would return it. */
-record LambdaResponse(JsonNode raw) {
+public record LambdaResponse(JsonNode raw) {
 
-    int status() {
+    /** Reads the response event JSON that a Lambda runtime would return. */
+    public static LambdaResponse parse(String json) {
+        return new LambdaResponse(Event.JSON.readTree(json));
+    }
+
+    public int status() {
         return raw.get("statusCode").asInt();
     }
 
-    Map<String, String> headers() {
+    public Map<String, String> headers() {
         var headers = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
         JsonNode node = raw.get("headers");
         if (node != null && node.isObject()) {
@@ -21,25 +26,25 @@ record LambdaResponse(JsonNode raw) {
         return headers;
     }
 
-    String header(String name) {
+    public String header(String name) {
         return headers().get(name);
     }
 
-    String body() {
+    public String body() {
         return raw.get("body").stringValue();
     }
 
-    JsonNode json() {
+    public JsonNode json() {
         return Event.JSON.readTree(body());
     }
 
     /** {@code data.<field>}, for the common one-field operation. */
-    JsonNode data(String field) {
+    public JsonNode data(String field) {
         return json().path("data").path(field);
     }
 
     /** {@code errors[0].extensions.code}, or null. */
-    String firstErrorCode() {
+    public String firstErrorCode() {
         JsonNode code = json().path("errors").path(0).path("extensions").path("code");
         return code.isMissingNode() ? null : code.stringValue();
     }

@@ -33,6 +33,8 @@ public record AppConfig(
     public static final String AWS_REGION = "AWS_REGION";
     public static final String ACCESS_TOKEN_SECRET = "ACCESS_TOKEN_SECRET";
     public static final String REFRESH_TOKEN_SECRET = "REFRESH_TOKEN_SECRET";
+    /** Suffix of the variables that name a Secrets Manager secret instead of holding the value. */
+    public static final String ARN_SUFFIX = "_ARN";
     public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
     public static final String ACCESS_TOKEN_TTL_SECONDS = "ACCESS_TOKEN_TTL_SECONDS";
     public static final String REFRESH_TOKEN_TTL_SECONDS = "REFRESH_TOKEN_TTL_SECONDS";
@@ -47,9 +49,18 @@ public record AppConfig(
     public static final int MIN_BCRYPT_COST = 10;
     public static final int MAX_BCRYPT_COST = 16;
 
-    /** Reads and validates every setting; collects all problems so one start-up reports them all. */
+    /** Reads and validates every setting, for a process given its secrets directly. */
     public static AppConfig load(UnaryOperator<String> source) {
-        var reader = new Reader(source);
+        return load(source, SecretFetcher.NONE);
+    }
+
+    /**
+     * Reads and validates every setting; collects all problems so one start-up reports them all.
+     * A token secret is taken from its variable when set (local runs, tests, {@code sam local}),
+     * otherwise from the Secrets Manager secret that {@code <NAME>_ARN} names (Lambda).
+     */
+    public static AppConfig load(UnaryOperator<String> source, SecretFetcher secrets) {
+        var reader = new Reader(source, secrets);
         var config = new AppConfig(
                 reader.string(USERS_TABLE, "users"),
                 reader.optional(DYNAMODB_ENDPOINT).map(value -> reader.uri(DYNAMODB_ENDPOINT, value)),
@@ -86,10 +97,12 @@ public record AppConfig(
 
     private static final class Reader {
         private final UnaryOperator<String> source;
+        private final SecretFetcher secrets;
         private final List<String> problems = new ArrayList<>();
 
-        Reader(UnaryOperator<String> source) {
+        Reader(UnaryOperator<String> source, SecretFetcher secrets) {
             this.source = source;
+            this.secrets = secrets;
         }
 
         Optional<String> optional(String name) {
@@ -101,9 +114,12 @@ public record AppConfig(
         }
 
         byte[] secret(String name) {
-            var value = optional(name);
+            var value = optional(name).or(() -> optional(name + ARN_SUFFIX).flatMap(arn -> fetch(name, arn)));
             if (value.isEmpty()) {
-                problems.add(name + " is not set (at least " + MIN_SECRET_BYTES + " bytes of random text)");
+                if (optional(name + ARN_SUFFIX).isEmpty()) {
+                    problems.add(name + " is not set, nor " + name + ARN_SUFFIX + " (at least " + MIN_SECRET_BYTES
+                            + " bytes of random text)");
+                }
                 return new byte[0];
             }
             byte[] bytes = value.get().getBytes(StandardCharsets.UTF_8);
@@ -111,6 +127,16 @@ public record AppConfig(
                 problems.add(name + " is shorter than " + MIN_SECRET_BYTES + " bytes");
             }
             return bytes;
+        }
+
+        private Optional<String> fetch(String name, String arn) {
+            try {
+                return Optional.of(secrets.fetch(arn));
+            } catch (RuntimeException e) {
+                // The message names the ARN and the cause, never a secret value.
+                problems.add(name + ARN_SUFFIX + " could not be read: " + e.getMessage());
+                return Optional.empty();
+            }
         }
 
         int integer(String name, int fallback, int min, int max) {

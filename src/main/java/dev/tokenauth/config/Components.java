@@ -17,36 +17,42 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Builds the object graph from the configuration: plain constructors, no scanning, no reflection. */
-public final class Components {
+/**
+ * The object graph, built from the configuration with plain constructors: no scanning, no
+ * reflection. The parts beyond the handler are exposed for SnapStart priming.
+ */
+public record Components(GraphqlHttpHandler handler, TokenService tokens, PasswordHasher hasher,
+                         DynamoUserRepository users) {
 
-    private Components() {
+    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock) {
+        var tokens = new TokenService(new TokenSettings(config.tokenIssuer(), config.accessTokenSecret(),
+                config.refreshTokenSecret(), config.accessTokenTtl(), config.refreshTokenTtl()), clock);
+        var hasher = new PasswordHasher(config.bcryptCost());
+        var users = new DynamoUserRepository(dynamo, config.usersTable());
+        var accounts = new AccountService(users, hasher, tokens, clock, config.registrationEnabled());
+        var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, accounts), new GraphqlEngine(accounts),
+                config.corsAllowedOrigins(), config.maxBodyBytes());
+        return new Components(handler, tokens, hasher, users);
     }
 
-    /** One client per process: it holds the connection pool and the resolved credentials. */
+    /**
+     * One client per process: it holds the connection pool and the resolved credentials. The
+     * default credentials chain is kept on purpose: under SnapStart, Lambda hands credentials
+     * through the container endpoint, not environment variables.
+     */
     public static DynamoDbClient dynamoDbClient(AppConfig config) {
         var builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
         config.awsRegion().map(Region::of).ifPresent(builder::region);
-        config.dynamoDbEndpoint().ifPresent(endpoint -> {
+        if (config.dynamoDbEndpoint().isPresent()) {
             // A local server (dynalite, LocalStack) accepts any credentials and any region.
-            builder.endpointOverride(endpoint)
+            builder.endpointOverride(config.dynamoDbEndpoint().get())
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
             if (config.awsRegion().isEmpty()) {
                 builder.region(Region.US_EAST_1);
             }
-        });
-        if (config.dynamoDbEndpoint().isEmpty()) {
+        } else {
             builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }
         return builder.build();
-    }
-
-    public static GraphqlHttpHandler handler(AppConfig config, DynamoDbClient dynamo, Clock clock) {
-        var tokens = new TokenService(new TokenSettings(config.tokenIssuer(), config.accessTokenSecret(),
-                config.refreshTokenSecret(), config.accessTokenTtl(), config.refreshTokenTtl()), clock);
-        var accounts = new AccountService(new DynamoUserRepository(dynamo, config.usersTable()),
-                new PasswordHasher(config.bcryptCost()), tokens, clock, config.registrationEnabled());
-        return new GraphqlHttpHandler(new TokenMiddleware(tokens, accounts), new GraphqlEngine(accounts),
-                config.corsAllowedOrigins(), config.maxBodyBytes());
     }
 }

@@ -1,6 +1,7 @@
 package dev.tokenauth.user;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
@@ -11,11 +12,13 @@ public final class PasswordHasher {
     public static final int MAX_PASSWORD_BYTES = 72;
     public static final int MIN_PASSWORD_BYTES = 8;
 
-    private final BCryptPasswordEncoder encoder;
+    private final int cost;
     private final String decoyHash;
+    private volatile BCryptPasswordEncoder encoder;
 
     public PasswordHasher(int cost) {
-        this.encoder = new BCryptPasswordEncoder(cost);
+        this.cost = cost;
+        this.encoder = new BCryptPasswordEncoder(cost, new SecureRandom());
         // Any well-formed hash of the same cost takes the same time to check; building it from a
         // fixed salt and digest avoids hashing anything at start-up.
         this.decoyHash = String.format("$2a$%02d$", cost) + "N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
@@ -33,6 +36,14 @@ public final class PasswordHasher {
     public boolean matchesDecoy(String password) {
         encoder.matches(password, decoyHash);
         return false;
+    }
+
+    /**
+     * A new salt source, for processes restored from a snapshot: every copy of a snapshot must draw
+     * its own salts rather than continue one frozen generator.
+     */
+    public void reseed() {
+        this.encoder = new BCryptPasswordEncoder(cost, new SecureRandom());
     }
 
     public static boolean hasAcceptableLength(String password) {

@@ -74,6 +74,43 @@ class AppConfigTest {
         assertThat(config.toString()).doesNotContain(ACCESS, REFRESH);
     }
 
+    @Test
+    void shouldReadSecretsFromSecretsManagerWhenOnlyTheArnsAreSet() {
+        var values = env(Map.of("ACCESS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:access",
+                "REFRESH_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:refresh"));
+        AppConfig config = AppConfig.load(values::get, arn -> arn.endsWith("access") ? ACCESS : REFRESH);
+        assertThat(new String(config.accessTokenSecret())).isEqualTo(ACCESS);
+        assertThat(new String(config.refreshTokenSecret())).isEqualTo(REFRESH);
+    }
+
+    @Test
+    void shouldPreferPlainSecretsOverArns() {
+        var values = env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH,
+                "ACCESS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:access"));
+        AppConfig config = AppConfig.load(values::get, arn -> {
+            throw new AssertionError("must not be fetched");
+        });
+        assertThat(new String(config.accessTokenSecret())).isEqualTo(ACCESS);
+    }
+
+    @Test
+    void shouldReportAnUnreadableSecretByName() {
+        var values = env(Map.of("ACCESS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:access",
+                "REFRESH_TOKEN_SECRET", REFRESH));
+        assertThatThrownBy(() -> AppConfig.load(values::get, arn -> {
+            throw new IllegalStateException("AccessDenied");
+        })).hasMessageContaining("ACCESS_TOKEN_SECRET_ARN could not be read: AccessDenied")
+                .hasMessageNotContaining(REFRESH);
+    }
+
+    @Test
+    void shouldTakeTheRegionFromTheSecretArn() {
+        assertThat(SecretsManagerFetcher.regionOf("arn:aws:secretsmanager:eu-west-1:123456789012:secret:key-AbCdEf"))
+                .isEqualTo("eu-west-1");
+        assertThatThrownBy(() -> SecretsManagerFetcher.regionOf("not-an-arn"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static Map<String, String> env(Map<String, String> values) {
         return new HashMap<>(values);
     }

@@ -2,6 +2,7 @@ package dev.tokenauth.local;
 
 import java.net.URI;
 
+import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -17,8 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /** The users table as template.yaml declares it, for local servers. */
 public final class UsersTable {
 
-    /** The partition key; the same name the application's item mapper uses. */
-    public static final String KEY = "username";
+    /** The partition key the application uses. */
+    public static final String KEY = DynamoUserRepository.PARTITION_KEY;
 
     private UsersTable() {
     }

@@ -16,6 +16,12 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /** Users in one DynamoDB table; uniqueness and count increments are single conditional writes. */
 public final class DynamoUserRepository implements UserRepository {
 
+    /** The table's partition key (type S): the normalised username. */
+    public static final String PARTITION_KEY = UserItem.USERNAME;
+
+    /** A key no user can have (it breaks the username rules): safe to read for warming up. */
+    public static final String NOBODY = "~snapstart-priming~";
+
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -73,6 +79,18 @@ public final class DynamoUserRepository implements UserRepository {
             return Optional.empty();
         } catch (SdkException e) {
             throw unavailable("UpdateItem", e);
+        }
+    }
+
+    /**
+     * One cheap read of a key that cannot exist, so that a process restored from a snapshot opens
+     * a fresh connection before the first request needs it. Failures are left to that request.
+     */
+    public void reconnect() {
+        try {
+            dynamo.getItem(request -> request.tableName(table).key(UserItem.key(NOBODY)));
+        } catch (SdkException e) {
+            // the first request retries
         }
     }
 

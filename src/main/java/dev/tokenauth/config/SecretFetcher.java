@@ -1,0 +1,13 @@
+package dev.tokenauth.config;
+
+/** Reads the text of a secret by its ARN; used at start-up only. */
+@FunctionalInterface
+public interface SecretFetcher {
+
+    String fetch(String arn);
+
+    /** For processes that must be given their secrets directly (local runs, tests). */
+    SecretFetcher NONE = arn -> {
+        throw new IllegalStateException("no secret store is configured");
+    };
+}

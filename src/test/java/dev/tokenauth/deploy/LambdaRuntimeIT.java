@@ -1,0 +1,287 @@
+package dev.tokenauth.deploy;
+
+import static dev.tokenauth.GraphqlFunctionIT.credentials;
+import static dev.tokenauth.GraphqlFunctionIT.uniqueName;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import dev.tokenauth.Event;
+import dev.tokenauth.LambdaResponse;
+import dev.tokenauth.local.DynamoDbTestServer;
+import dev.tokenauth.local.UsersTable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged artifact, run the way Lambda runs it: the zip unpacked as the task root (the
+ * working directory), a fresh JVM running the AWS Lambda Runtime Interface Client with the handler
+ * string from template.yaml and the environment the template sets, against a Lambda Runtime API
+ * served on localhost. Once on demand, once as a SnapStart initialisation (checkpoint and restore
+ * hooks).
+ */
+class LambdaRuntimeIT {
+
+    private static final Path BASE = Path.of(System.getProperty("project.basedir", "."));
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    private static final String PASSWORD = "correct horse battery staple";
+
+    @Test
+    void servesTheEventsUnderTheRuntimeInterfaceClient() throws Exception {
+        try (var lambda = new LambdaProcess(false)) {
+            lambda.assertServesTheScenario();
+        }
+    }
+
+    @Test
+    void snapStartRunsTheCheckpointAndRestoreHooks() throws Exception {
+        try (var lambda = new LambdaProcess(true)) {
+            lambda.assertServesTheScenario();
+            assertThat(lambda.runtimeApi.restoreRequested).isTrue();
+            assertThat(lambda.runtimeApi.restoreErrors).isEmpty();
+            String output = lambda.output();
+            assertThat(output).contains("SnapStart priming done");
+            assertThat(output).contains("Restored from a SnapStart snapshot");
+            assertThat(output.indexOf("SnapStart priming done"))
+                    .isLessThan(output.indexOf("Restored from a SnapStart snapshot"));
+        }
+    }
+
+    /** One Lambda execution environment: task root, runtime API, runtime client JVM. */
+    private static final class LambdaProcess implements AutoCloseable {
+
+        final RuntimeApiServer runtimeApi = new RuntimeApiServer();
+        private final Path taskRoot = Files.createTempDirectory("lambda-task-");
+        private final Path log = Files.createTempFile("lambda-runtime-", ".log");
+        private final List<String> secrets = new ArrayList<>();
+        private final Process process;
+
+        LambdaProcess(boolean snapStart) throws IOException {
+            unzip(lambdaZip(), taskRoot);
+            SamTemplate template = SamTemplate.load();
+            String handler = (String) template.properties("GraphqlFunction").get("Handler");
+            URI dynamo = DynamoDbTestServer.endpoint();
+            String table = "users-" + UUID.randomUUID();
+            try (var client = UsersTable.client(dynamo)) {
+                UsersTable.create(client, table);
+            }
+
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("PATH", System.getenv("PATH"));
+            env.putAll(templateEnvironment(template, table));
+            // As with `sam local`: the plain secrets win over the Secrets Manager ARNs.
+            env.remove("ACCESS_TOKEN_SECRET_ARN");
+            env.remove("REFRESH_TOKEN_SECRET_ARN");
+            env.put("ACCESS_TOKEN_SECRET", secret());
+            env.put("REFRESH_TOKEN_SECRET", secret());
+            env.put("DYNAMODB_ENDPOINT", dynamo.toString());
+            env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
+            env.put("AWS_REGION", "us-east-1");
+            env.put("AWS_LAMBDA_FUNCTION_NAME", "token-auth-graphql");
+            env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/token-auth-graphql");
+            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "test");
+            env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+            env.put("_HANDLER", handler);
+            env.put("TZ", ":UTC");
+            if (snapStart) {
+                env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+                // The managed runtime hands org.crac resources to the runtime client's CRaC
+                // context; this JDK has no CRaC of its own, so point org.crac at that context.
+                env.merge("JAVA_TOOL_OPTIONS", "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
+                        (options, extra) -> options + " " + extra);
+            }
+
+            var command = List.of(javaExecutable(), "-cp", runtimeClientClassPath(),
+                    "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler);
+            var builder = new ProcessBuilder(command)
+                    .directory(taskRoot.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            process = builder.start();
+        }
+
+        void assertServesTheScenario() throws Exception {
+            String name = uniqueName();
+            LambdaResponse registered = invoke(Event.load("register.json").variables(credentials(name, PASSWORD)));
+            assertThat(registered.status()).isEqualTo(200);
+            assertThat(registered.firstErrorCode()).isNull();
+
+            LambdaResponse login = invoke(Event.load("login.json").variables(credentials(name, PASSWORD)));
+            String accessToken = login.data("login").path("accessToken").stringValue();
+            assertThat(accessToken).isNotBlank();
+            secrets.add(accessToken);
+            secrets.add(login.data("login").path("refreshToken").stringValue());
+
+            LambdaResponse me = invoke(Event.load("logged-in-user.json").header("x-access-token", accessToken));
+            assertThat(me.data("loggedInUser").path("username").stringValue()).isEqualTo(name);
+
+            LambdaResponse anonymous = invoke(Event.load("logged-in-user.json"));
+            assertThat(anonymous.firstErrorCode()).isEqualTo("UNAUTHENTICATED");
+
+            LambdaResponse preflight = invoke(Event.load("preflight.json"));
+            assertThat(preflight.status()).isEqualTo(204);
+            assertThat(preflight.header("Access-Control-Expose-Headers")).isEqualTo("x-access-token,x-refresh-token");
+
+            LambdaResponse bad = invoke(Event.load("bad-request.json"));
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.firstErrorCode()).isEqualTo("BAD_REQUEST");
+
+            LambdaResponse viaGet = invoke(Event.load("logged-in-user-get.json").header("x-access-token", accessToken));
+            assertThat(viaGet.data("loggedInUser").path("username").stringValue()).isEqualTo(name);
+
+            LambdaResponse logout = invoke(Event.load("logout.json").header("x-access-token", accessToken));
+            assertThat(logout.data("logout").booleanValue()).isTrue();
+
+            String output = output();
+            for (String secret : secrets) {
+                assertThat(output).doesNotContain(secret);
+            }
+            assertThat(output).doesNotContain(PASSWORD);
+        }
+
+        private LambdaResponse invoke(Event event) throws Exception {
+            if (!process.isAlive()) {
+                throw new AssertionError("the runtime client exited with " + process.exitValue() + ":\n" + output());
+            }
+            RuntimeApiServer.Outcome outcome;
+            try {
+                outcome = runtimeApi.invoke(event.bytes(), ANSWER_TIMEOUT, process::isAlive);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nruntime client output:\n" + output(), e);
+            }
+            assertThat(outcome.error()).as("function error: %s\n%s", outcome.body(), output()).isFalse();
+            assertThat(runtimeApi.initErrors).isEmpty();
+            return LambdaResponse.parse(outcome.body());
+        }
+
+        String output() throws IOException {
+            return Files.readString(log);
+        }
+
+        private String secret() {
+            byte[] bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            String secret = HexFormat.of().formatHex(bytes);
+            secrets.add(secret);
+            return secret;
+        }
+
+        @Override
+        public void close() throws IOException {
+            process.destroy();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            runtimeApi.close();
+            try (Stream<Path> files = Files.walk(taskRoot)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * The variables template.yaml gives the function. Literal values are used as they are;
+     * references to parameters take the parameter's default, the table is the test's own.
+     */
+    private static Map<String, String> templateEnvironment(SamTemplate template, String table) {
+        Map<String, Object> parameters = SamTemplate.map(template.root, "Parameters");
+        Map<String, String> env = new LinkedHashMap<>();
+        template.functionEnvironment("GraphqlFunction").forEach((name, value) -> {
+            if (value instanceof Map<?, ?> reference && reference.get("Ref") instanceof String ref) {
+                if (parameters.get(ref) instanceof Map<?, ?> parameter) {
+                    env.put(name, String.valueOf(parameter.get("Default")));
+                } else if (ref.equals("UsersTable")) {
+                    env.put(name, table);
+                } else {
+                    env.put(name, "resolved-by-cloudformation:" + ref);
+                }
+            } else {
+                env.put(name, String.valueOf(value));
+            }
+        });
+        return env;
+    }
+
+    private static Path lambdaZip() throws IOException {
+        try (Stream<Path> files = Files.list(BASE.resolve("target"))) {
+            return files.filter(path -> path.getFileName().toString().endsWith("-lambda.zip")).findFirst()
+                    .orElseThrow(() -> new AssertionError("target/*-lambda.zip is missing: run ./mvnw verify, "
+                            + "whose package phase builds it"));
+        }
+    }
+
+    private static void unzip(Path zip, Path target) throws IOException {
+        try (InputStream in = Files.newInputStream(zip); var entries = new ZipInputStream(in)) {
+            for (ZipEntry entry; (entry = entries.getNextEntry()) != null; ) {
+                Path destination = target.resolve(entry.getName()).normalize();
+                if (!destination.startsWith(target)) {
+                    throw new IOException("zip entry outside the task root: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.createDirectories(destination.getParent());
+                    Files.copy(entries, destination);
+                }
+            }
+        }
+    }
+
+    /** The runtime client and the libraries it needs, as Lambda's own class path gives them. */
+    private static String runtimeClientClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String file = Path.of(entry).getFileName().toString();
+            if (file.startsWith("aws-lambda-java-runtime-interface-client") || file.startsWith("aws-lambda-java-core")
+                    || file.startsWith("aws-lambda-java-serialization") || file.startsWith("utils-lite")) {
+                entries.add(entry);
+            }
+        }
+        assertThat(entries).as("runtime client jars on the test class path").hasSize(4);
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /** Lambda runs java25: use a JDK 25 when one is installed (-Dlambda.java.home overrides). */
+    private static String javaExecutable() throws IOException {
+        String configured = System.getProperty("lambda.java.home");
+        if (configured != null) {
+            return Path.of(configured, "bin", "java").toString();
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> homes = Files.list(jvms)) {
+                var jdk25 = homes.filter(home -> home.getFileName().toString().contains("25"))
+                        .map(home -> home.resolve("bin").resolve("java"))
+                        .filter(Files::isExecutable)
+                        .findFirst();
+                if (jdk25.isPresent()) {
+                    return jdk25.get().toString();
+                }
+            }
+        }
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

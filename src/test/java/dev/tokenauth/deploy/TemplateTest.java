@@ -1,0 +1,162 @@
+package dev.tokenauth.deploy;
+
+import static dev.tokenauth.deploy.SamTemplate.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.tokenauth.LambdaApplication;
+import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.user.dynamodb.DynamoUserRepository;
+import org.junit.jupiter.api.Test;
+
+/** template.yaml agrees with the code it deploys, and grants no more than the code uses. */
+class TemplateTest {
+
+    private static final String FUNCTION = "GraphqlFunction";
+    /** Read by Spring Cloud Function and the JVM rather than by AppConfig. */
+    private static final Set<String> PLATFORM_VARIABLES = Set.of("MAIN_CLASS", "SPRING_CLOUD_FUNCTION_DEFINITION",
+            "JAVA_TOOL_OPTIONS");
+    /** What DynamoUserRepository calls: getItem, putItem, updateItem. */
+    private static final Set<String> DYNAMODB_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
+            "dynamodb:UpdateItem");
+
+    private final SamTemplate template = SamTemplate.load();
+
+    @Test
+    void handlerIsTheSpringCloudFunctionInvoker() throws Exception {
+        String handler = (String) template.properties(FUNCTION).get("Handler");
+        String[] parts = handler.split("::");
+        Class<?> type = Class.forName(parts[0]);
+        assertThat(type.getMethod(parts[1], java.io.InputStream.class, java.io.OutputStream.class, Context.class))
+                .isNotNull();
+        assertThat(template.properties(FUNCTION).get("Runtime")).isEqualTo("java25");
+        assertThat(template.properties(FUNCTION).get("CodeUri")).isEqualTo(".");
+    }
+
+    @Test
+    void functionDefinitionAndMainClassNameTheApplication() {
+        Map<String, Object> env = template.functionEnvironment(FUNCTION);
+        assertThat(env.get("SPRING_CLOUD_FUNCTION_DEFINITION")).isEqualTo(LambdaApplication.FUNCTION_NAME);
+        assertThat(env.get("MAIN_CLASS")).isEqualTo(LambdaApplication.class.getName());
+    }
+
+    @Test
+    void everyVariableTheTemplateSetsIsReadAndEveryRequiredOneIsSet() {
+        Set<String> read = variablesTheApplicationReads();
+        Set<String> set = template.functionEnvironment(FUNCTION).keySet();
+        for (String name : set) {
+            assertThat(read.contains(name) || PLATFORM_VARIABLES.contains(name))
+                    .as("template sets %s, which nothing reads", name).isTrue();
+        }
+        assertThat(set).contains(AppConfig.USERS_TABLE,
+                AppConfig.ACCESS_TOKEN_SECRET + AppConfig.ARN_SUFFIX,
+                AppConfig.REFRESH_TOKEN_SECRET + AppConfig.ARN_SUFFIX,
+                "MAIN_CLASS", "SPRING_CLOUD_FUNCTION_DEFINITION");
+        // Secrets travel as ARNs only.
+        assertThat(set).doesNotContain(AppConfig.ACCESS_TOKEN_SECRET, AppConfig.REFRESH_TOKEN_SECRET);
+    }
+
+    @Test
+    void signingKeysAreGeneratedByTheStack() {
+        for (String secret : List.of("AccessTokenSecret", "RefreshTokenSecret")) {
+            assertThat(template.resource(secret).get("Type")).isEqualTo("AWS::SecretsManager::Secret");
+            Map<String, Object> generate = map(template.properties(secret), "GenerateSecretString");
+            assertThat((Integer) generate.get("PasswordLength")).isGreaterThanOrEqualTo(AppConfig.MIN_SECRET_BYTES);
+        }
+        assertThat(template.functionEnvironment(FUNCTION).get("ACCESS_TOKEN_SECRET_ARN"))
+                .isEqualTo(Map.of("Ref", "AccessTokenSecret"));
+        assertThat(template.functionEnvironment(FUNCTION).get("REFRESH_TOKEN_SECRET_ARN"))
+                .isEqualTo(Map.of("Ref", "RefreshTokenSecret"));
+        // No parameter may carry a secret.
+        map(template.root, "Parameters").forEach((name, parameter) ->
+                assertThat(name.toLowerCase()).doesNotContain("secret", "password", "key"));
+    }
+
+    @Test
+    void snapStartGoesWithAnAliasThatTheApiCalls() {
+        Map<String, Object> function = template.properties(FUNCTION);
+        assertThat(map(function, "SnapStart").get("ApplyOn")).isEqualTo("PublishedVersions");
+        assertThat(function.get("AutoPublishAlias")).isInstanceOf(String.class);
+    }
+
+    @Test
+    void apiRoutesGraphqlGetPostAndOptionsToTheFunction() {
+        Set<String> routes = new LinkedHashSet<>();
+        map(template.properties(FUNCTION), "Events").values().forEach(event -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> e = (Map<String, Object>) event;
+            assertThat(e.get("Type")).isEqualTo("Api");
+            Map<String, Object> properties = map(e, "Properties");
+            assertThat(properties.get("RestApiId")).isEqualTo(Map.of("Ref", "GraphqlApi"));
+            routes.add(properties.get("Method") + " " + properties.get("Path"));
+        });
+        assertThat(routes).containsExactlyInAnyOrder("GET /graphql", "POST /graphql", "OPTIONS /graphql");
+        Map<String, Object> gatewayResponses = map(template.properties("GraphqlApi"), "GatewayResponses");
+        for (String kind : List.of("DEFAULT_4XX", "DEFAULT_5XX")) {
+            Map<String, Object> headers = map(map(map(gatewayResponses, kind), "ResponseParameters"), "Headers");
+            assertThat(headers).containsKey("Access-Control-Allow-Origin");
+        }
+    }
+
+    @Test
+    void tableKeySchemaIsTheOneTheCodeUses() {
+        Map<String, Object> table = template.properties("UsersTable");
+        assertThat(table.get("KeySchema")).isEqualTo(List.of(
+                Map.of("AttributeName", DynamoUserRepository.PARTITION_KEY, "KeyType", "HASH")));
+        assertThat(table.get("AttributeDefinitions")).isEqualTo(List.of(
+                Map.of("AttributeName", DynamoUserRepository.PARTITION_KEY, "AttributeType", "S")));
+        assertThat(table.get("BillingMode")).isEqualTo("PAY_PER_REQUEST");
+        assertThat(map(table, "PointInTimeRecoverySpecification").get("PointInTimeRecoveryEnabled")).isEqualTo(true);
+        assertThat(template.resource("UsersTable").get("DeletionPolicy")).isEqualTo("Retain");
+        assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.USERS_TABLE))
+                .isEqualTo(Map.of("Ref", "UsersTable"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void policiesGrantOnlyWhatTheCodeUsesOnItsOwnResources() {
+        List<Object> policies = (List<Object>) template.properties(FUNCTION).get("Policies");
+        Set<String> dynamoActions = new LinkedHashSet<>();
+        for (Object policy : policies) {
+            assertThat(policy).as("inline policy documents only (a managed policy grants too much)").isInstanceOf(Map.class);
+            for (Object statement : (List<Object>) ((Map<String, Object>) policy).get("Statement")) {
+                Map<String, Object> s = (Map<String, Object>) statement;
+                assertThat(s.get("Effect")).isEqualTo("Allow");
+                List<Object> actions = s.get("Action") instanceof List<?> list ? (List<Object>) list : List.of(s.get("Action"));
+                List<Object> resources = s.get("Resource") instanceof List<?> list ? (List<Object>) list : List.of(s.get("Resource"));
+                actions.forEach(action -> assertThat((String) action).doesNotContain("*"));
+                resources.forEach(resource -> assertThat(resource).as("resource").isInstanceOf(Map.class));
+                actions.stream().map(String.class::cast).filter(a -> a.startsWith("dynamodb:")).forEach(dynamoActions::add);
+                if (actions.contains("dynamodb:GetItem")) {
+                    assertThat(resources).containsExactly(Map.of("Fn::GetAtt", List.of("UsersTable", "Arn")));
+                }
+            }
+        }
+        assertThat(dynamoActions).isEqualTo(DYNAMODB_ACTIONS);
+    }
+
+    @Test
+    void outputsTheEndpoint() {
+        Map<String, Object> output = map(map(template.root, "Outputs"), "GraphqlEndpoint");
+        assertThat(output.get("Value").toString()).contains("/graphql");
+    }
+
+    /** The names AppConfig asks for, when secrets come from Secrets Manager as on Lambda. */
+    private static Set<String> variablesTheApplicationReads() {
+        Set<String> read = new LinkedHashSet<>();
+        Map<String, String> lambdaEnvironment = new HashMap<>(Map.of(
+                AppConfig.ACCESS_TOKEN_SECRET + AppConfig.ARN_SUFFIX, "arn:aws:secretsmanager:eu-west-1:1:secret:a",
+                AppConfig.REFRESH_TOKEN_SECRET + AppConfig.ARN_SUFFIX, "arn:aws:secretsmanager:eu-west-1:1:secret:r"));
+        AppConfig.load(name -> {
+            read.add(name);
+            return lambdaEnvironment.get(name);
+        }, arn -> arn.endsWith(":a") ? "a".repeat(64) : "r".repeat(64));
+        return read;
+    }
+}
