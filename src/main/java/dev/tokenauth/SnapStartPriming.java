@@ -50,7 +50,7 @@ public final class SnapStartPriming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> ignored) throws IOException {
         long start = System.nanoTime();
-        TokenPair tokens = components.tokens().issue(new Principal(UUID.randomUUID().toString(), NOBODY, 0));
+        TokenPair tokens = components.tokens().issue(new Principal(UUID.randomUUID().toString(), NOBODY, 0, "priming"));
         components.tokens().verifyAccess(tokens.accessToken());
         components.hasher().matchesDecoy("snapstart-priming-password");
         for (Map<String, Object> event : primingEvents(tokens)) {

@@ -121,14 +121,40 @@ public class GraphqlFunctionIT {
     }
 
     @Test
-    void logoutVoidsEveryRefreshTokenOfTheUser() {
+    void logoutEndsOnlyTheCurrentSession() {
+        String name = uniqueName();
+        TokenPair laptop = register(name);
+        TokenPair phone = login(name);
+
+        LambdaResponse logout = lambda.invoke(Event.load("logout.json").header("x-access-token", phone.accessToken()));
+        assertThat(logout.status()).isEqualTo(200);
+        assertThat(logout.data("logout").booleanValue()).isTrue();
+
+        LambdaResponse phoneRefresh = lambda.invoke(Event.load("logged-in-user.json")
+                .header("x-refresh-token", phone.refreshToken()));
+        assertThat(phoneRefresh.firstErrorCode()).isEqualTo("UNAUTHENTICATED");
+        assertThat(phoneRefresh.header("x-access-token")).isNull();
+        // loggedInUser reads the user anyway, so it also refuses the ended session's access token.
+        LambdaResponse stale = lambda.invoke(Event.load("logged-in-user.json").header("x-access-token", phone.accessToken()));
+        assertThat(stale.firstErrorCode()).isEqualTo("UNAUTHENTICATED");
+
+        LambdaResponse laptopRefresh = lambda.invoke(Event.load("logged-in-user.json")
+                .header("x-refresh-token", laptop.refreshToken()));
+        assertThat(laptopRefresh.data("loggedInUser").path("username").stringValue()).isEqualTo(name);
+        assertThat(laptopRefresh.header("x-refresh-token")).isNotBlank();
+    }
+
+    @Test
+    void logoutEverywhereVoidsEveryTokenOfTheUser() {
         String name = uniqueName();
         TokenPair first = register(name);
         TokenPair second = login(name);
 
-        LambdaResponse logout = lambda.invoke(Event.load("logout.json").header("x-access-token", second.accessToken()));
-        assertThat(logout.status()).isEqualTo(200);
-        assertThat(logout.data("logout").booleanValue()).isTrue();
+        LambdaResponse logout = lambda.invoke(Event.load("logout.json")
+                .body("{\"query\":\"mutation { logoutEverywhere }\"}")
+                .header("x-access-token", second.accessToken()));
+        assertThat(logout.data("logoutEverywhere").booleanValue()).isTrue();
+        // The tutorial's mechanism: the stored count moves on, and every token carries the old one.
         assertThat(lambda.users().findByUsername(name).orElseThrow().tokenCount()).isEqualTo(1);
 
         for (TokenPair pair : List.of(first, second)) {
@@ -136,10 +162,10 @@ public class GraphqlFunctionIT {
                     .header("x-refresh-token", pair.refreshToken()));
             assertThat(refresh.firstErrorCode()).isEqualTo("UNAUTHENTICATED");
             assertThat(refresh.header("x-access-token")).isNull();
+            LambdaResponse access = lambda.invoke(Event.load("logged-in-user.json")
+                    .header("x-access-token", pair.accessToken()));
+            assertThat(access.firstErrorCode()).isEqualTo("UNAUTHENTICATED");
         }
-        // loggedInUser reads the user anyway, so it also refuses access tokens minted before the logout.
-        LambdaResponse stale = lambda.invoke(Event.load("logged-in-user.json").header("x-access-token", second.accessToken()));
-        assertThat(stale.firstErrorCode()).isEqualTo("UNAUTHENTICATED");
         // A fresh login works again.
         LambdaResponse me = lambda.invoke(Event.load("logged-in-user.json").header("x-access-token", login(name).accessToken()));
         assertThat(me.data("loggedInUser").path("username").stringValue()).isEqualTo(name);
@@ -251,7 +277,7 @@ public class GraphqlFunctionIT {
                 .header("x-access-token", pair.accessToken()));
         assertThat(mutation.status()).isEqualTo(405);
         assertThat(mutation.header("Allow")).isEqualTo("POST");
-        assertThat(lambda.users().findByUsername(name).orElseThrow().tokenCount()).isZero();
+        assertThat(lambda.users().findByUsername(name).orElseThrow().sessions()).hasSize(1);
     }
 
     @Test
@@ -368,9 +394,10 @@ public class GraphqlFunctionIT {
         return new TokenPair(node.path("accessToken").stringValue(), node.path("refreshToken").stringValue());
     }
 
-    private static Principal principalOf(TokenPair pair) {
+    public static Principal principalOf(TokenPair pair) {
         var jwt = JWT.decode(pair.refreshToken());
-        return new Principal(jwt.getSubject(), jwt.getClaim("username").asString(), jwt.getClaim("cnt").asLong());
+        return new Principal(jwt.getSubject(), jwt.getClaim("username").asString(), jwt.getClaim("cnt").asLong(),
+                jwt.getClaim("sid").asString());
     }
 
     public static String uniqueName() {

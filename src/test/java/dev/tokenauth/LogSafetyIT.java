@@ -16,8 +16,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import com.auth0.jwt.JWT;
-import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenPair;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -46,9 +44,8 @@ class LogSafetyIT {
             lambda.invoke(Event.load("login.json").variables(credentials(name, password + "-wrong")));
             lambda.invoke(Event.load("logged-in-user.json").header("x-access-token", access));
 
-            var jwt = JWT.decode(refresh);
             TokenPair expired = LambdaHarness.tokens(Duration.ofMinutes(-30))
-                    .issue(new Principal(jwt.getSubject(), name, jwt.getClaim("cnt").asLong()));
+                    .issue(GraphqlFunctionIT.principalOf(new TokenPair(access, refresh)));
             secrets.add(expired.accessToken());
             secrets.add(expired.refreshToken());
             var refreshed = lambda.invoke(Event.load("logged-in-user.json")

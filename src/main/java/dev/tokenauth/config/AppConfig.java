@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
+import dev.tokenauth.graphql.GraphqlLimits;
+import dev.tokenauth.token.TokenSettings;
+import dev.tokenauth.user.AccountService;
+import dev.tokenauth.user.LoginBackoff;
+
 /**
  * Every setting the application reads, parsed and validated once at start-up. This is the only
  * place that knows the names of environment variables; an invalid value stops the process with a
@@ -18,13 +23,10 @@ public record AppConfig(
         String usersTable,
         Optional<URI> dynamoDbEndpoint,
         Optional<String> awsRegion,
-        byte[] accessTokenSecret,
-        byte[] refreshTokenSecret,
-        String tokenIssuer,
-        Duration accessTokenTtl,
-        Duration refreshTokenTtl,
+        TokenSettings tokens,
         int bcryptCost,
-        boolean registrationEnabled,
+        AccountService.Policy accounts,
+        GraphqlLimits graphql,
         List<String> corsAllowedOrigins,
         int maxBodyBytes) {
 
@@ -33,15 +35,26 @@ public record AppConfig(
     public static final String AWS_REGION = "AWS_REGION";
     public static final String ACCESS_TOKEN_SECRET = "ACCESS_TOKEN_SECRET";
     public static final String REFRESH_TOKEN_SECRET = "REFRESH_TOKEN_SECRET";
+    /** Prefix of the variables holding the key a rotation replaced, still accepted for verification. */
+    public static final String PREVIOUS_PREFIX = "PREVIOUS_";
     /** Suffix of the variables that name a Secrets Manager secret instead of holding the value. */
     public static final String ARN_SUFFIX = "_ARN";
     public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
     public static final String ACCESS_TOKEN_TTL_SECONDS = "ACCESS_TOKEN_TTL_SECONDS";
     public static final String REFRESH_TOKEN_TTL_SECONDS = "REFRESH_TOKEN_TTL_SECONDS";
+    public static final String REFRESH_GRACE_SECONDS = "REFRESH_GRACE_SECONDS";
+    public static final String MAX_SESSIONS = "MAX_SESSIONS";
     public static final String BCRYPT_COST = "BCRYPT_COST";
+    public static final String LOGIN_FREE_ATTEMPTS = "LOGIN_FREE_ATTEMPTS";
+    public static final String LOGIN_MAX_LOCK_SECONDS = "LOGIN_MAX_LOCK_SECONDS";
     public static final String REGISTRATION_ENABLED = "REGISTRATION_ENABLED";
     public static final String CORS_ALLOWED_ORIGINS = "CORS_ALLOWED_ORIGINS";
     public static final String MAX_BODY_BYTES = "MAX_BODY_BYTES";
+    public static final String GRAPHQL_MAX_DEPTH = "GRAPHQL_MAX_DEPTH";
+    public static final String GRAPHQL_MAX_COMPLEXITY = "GRAPHQL_MAX_COMPLEXITY";
+    public static final String GRAPHQL_MAX_TOKENS = "GRAPHQL_MAX_TOKENS";
+    public static final String GRAPHQL_MAX_CHARACTERS = "GRAPHQL_MAX_CHARACTERS";
+    public static final String INTROSPECTION_ENABLED = "INTROSPECTION_ENABLED";
 
     /** HS256 keys shorter than the hash output weaken the MAC (RFC 7518, section 3.2). */
     public static final int MIN_SECRET_BYTES = 32;
@@ -61,38 +74,47 @@ public record AppConfig(
      */
     public static AppConfig load(UnaryOperator<String> source, SecretFetcher secrets) {
         var reader = new Reader(source, secrets);
+        byte[] accessSecret = reader.secret(ACCESS_TOKEN_SECRET);
+        byte[] refreshSecret = reader.secret(REFRESH_TOKEN_SECRET);
+        if (accessSecret.length > 0 && Arrays.equals(accessSecret, refreshSecret)) {
+            reader.problems.add(ACCESS_TOKEN_SECRET + " and " + REFRESH_TOKEN_SECRET
+                    + " must differ, so that one kind of token can never pass as the other");
+        }
+        var tokens = new TokenSettings(
+                reader.string(TOKEN_ISSUER, "token-auth-graphql"),
+                accessSecret, reader.previousSecret(ACCESS_TOKEN_SECRET),
+                refreshSecret, reader.previousSecret(REFRESH_TOKEN_SECRET),
+                Duration.ofSeconds(reader.integer(ACCESS_TOKEN_TTL_SECONDS, 15 * 60, 10, 24 * 3600)),
+                Duration.ofSeconds(reader.integer(REFRESH_TOKEN_TTL_SECONDS, 7 * 24 * 3600, 60, 90 * 24 * 3600)));
+        var accounts = new AccountService.Policy(
+                reader.bool(REGISTRATION_ENABLED, true),
+                reader.integer(MAX_SESSIONS, 10, 1, 100),
+                Duration.ofSeconds(reader.integer(REFRESH_GRACE_SECONDS, 30, 0, 300)),
+                new LoginBackoff(reader.integer(LOGIN_FREE_ATTEMPTS, LoginBackoff.DEFAULT.freeAttempts(), 1, 100),
+                        Duration.ofSeconds(reader.integer(LOGIN_MAX_LOCK_SECONDS,
+                                (int) LoginBackoff.DEFAULT.maxLock().toSeconds(), 1, 24 * 3600))));
+        var defaults = GraphqlLimits.DEFAULTS;
+        var graphql = new GraphqlLimits(
+                reader.integer(GRAPHQL_MAX_DEPTH, defaults.maxDepth(), 2, 100),
+                reader.integer(GRAPHQL_MAX_COMPLEXITY, defaults.maxComplexity(), GraphqlLimits.PASSWORD_FIELD_COST + 2,
+                        100_000),
+                reader.integer(GRAPHQL_MAX_TOKENS, defaults.maxTokens(), 10, 100_000),
+                reader.integer(GRAPHQL_MAX_CHARACTERS, defaults.maxCharacters(), 100, 1_000_000),
+                reader.bool(INTROSPECTION_ENABLED, defaults.introspectionEnabled()));
         var config = new AppConfig(
                 reader.string(USERS_TABLE, "users"),
                 reader.optional(DYNAMODB_ENDPOINT).map(value -> reader.uri(DYNAMODB_ENDPOINT, value)),
                 reader.optional(AWS_REGION),
-                reader.secret(ACCESS_TOKEN_SECRET),
-                reader.secret(REFRESH_TOKEN_SECRET),
-                reader.string(TOKEN_ISSUER, "token-auth-graphql"),
-                Duration.ofSeconds(reader.integer(ACCESS_TOKEN_TTL_SECONDS, 15 * 60, 10, 24 * 3600)),
-                Duration.ofSeconds(reader.integer(REFRESH_TOKEN_TTL_SECONDS, 7 * 24 * 3600, 60, 90 * 24 * 3600)),
+                tokens,
                 reader.integer(BCRYPT_COST, MIN_BCRYPT_COST, MIN_BCRYPT_COST, MAX_BCRYPT_COST),
-                reader.bool(REGISTRATION_ENABLED, true),
+                accounts,
+                graphql,
                 reader.list(CORS_ALLOWED_ORIGINS, "*"),
                 reader.integer(MAX_BODY_BYTES, 64 * 1024, 1024, 6 * 1024 * 1024));
-        if (config.accessTokenSecret.length > 0
-                && Arrays.equals(config.accessTokenSecret, config.refreshTokenSecret)) {
-            reader.problems.add(ACCESS_TOKEN_SECRET + " and " + REFRESH_TOKEN_SECRET
-                    + " must differ, so that one kind of token can never pass as the other");
-        }
         if (!reader.problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration: " + String.join("; ", reader.problems));
         }
         return config;
-    }
-
-    /** Keeps the secrets out of toString, which frameworks like to log. */
-    @Override
-    public String toString() {
-        return "AppConfig[usersTable=" + usersTable + ", dynamoDbEndpoint=" + dynamoDbEndpoint
-                + ", tokenIssuer=" + tokenIssuer + ", accessTokenTtl=" + accessTokenTtl
-                + ", refreshTokenTtl=" + refreshTokenTtl + ", bcryptCost=" + bcryptCost
-                + ", registrationEnabled=" + registrationEnabled + ", corsAllowedOrigins=" + corsAllowedOrigins
-                + ", maxBodyBytes=" + maxBodyBytes + "]";
     }
 
     private static final class Reader {
@@ -127,6 +149,28 @@ public record AppConfig(
                 problems.add(name + " is shorter than " + MIN_SECRET_BYTES + " bytes");
             }
             return bytes;
+        }
+
+        /** The key a rotation replaced: {@code PREVIOUS_<NAME>}, or the previous version behind the ARN. */
+        Optional<byte[]> previousSecret(String name) {
+            Optional<String> value = optional(PREVIOUS_PREFIX + name);
+            if (value.isEmpty() && optional(name).isEmpty()) {
+                value = optional(name + ARN_SUFFIX).flatMap(arn -> {
+                    try {
+                        return secrets.fetchPrevious(arn);
+                    } catch (RuntimeException e) {
+                        problems.add(name + ARN_SUFFIX + " (previous version) could not be read: " + e.getMessage());
+                        return Optional.empty();
+                    }
+                });
+            }
+            return value.map(text -> {
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                if (bytes.length < MIN_SECRET_BYTES) {
+                    problems.add(PREVIOUS_PREFIX + name + " is shorter than " + MIN_SECRET_BYTES + " bytes");
+                }
+                return bytes;
+            });
         }
 
         private Optional<String> fetch(String name, String arn) {

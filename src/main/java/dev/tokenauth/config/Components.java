@@ -6,9 +6,9 @@ import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.http.GraphqlHttpHandler;
 import dev.tokenauth.session.TokenMiddleware;
 import dev.tokenauth.token.TokenService;
-import dev.tokenauth.token.TokenSettings;
 import dev.tokenauth.user.AccountService;
 import dev.tokenauth.user.PasswordHasher;
+import dev.tokenauth.user.dynamodb.DynamoLoginAttempts;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -25,13 +25,13 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
                          DynamoUserRepository users) {
 
     public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock) {
-        var tokens = new TokenService(new TokenSettings(config.tokenIssuer(), config.accessTokenSecret(),
-                config.refreshTokenSecret(), config.accessTokenTtl(), config.refreshTokenTtl()), clock);
+        var tokens = new TokenService(config.tokens(), clock);
         var hasher = new PasswordHasher(config.bcryptCost());
         var users = new DynamoUserRepository(dynamo, config.usersTable());
-        var accounts = new AccountService(users, hasher, tokens, clock, config.registrationEnabled());
-        var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, accounts), new GraphqlEngine(accounts),
-                config.corsAllowedOrigins(), config.maxBodyBytes());
+        var attempts = new DynamoLoginAttempts(dynamo, config.usersTable(), config.accounts().backoff().memory());
+        var accounts = new AccountService(users, attempts, hasher, tokens, clock, config.accounts());
+        var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, accounts),
+                new GraphqlEngine(accounts, config.graphql()), config.corsAllowedOrigins(), config.maxBodyBytes());
         return new Components(handler, tokens, hasher, users);
     }
 

@@ -6,6 +6,11 @@ public interface SecretFetcher {
 
     String fetch(String arn);
 
+    /** The version a rotation replaced, if the store keeps one. */
+    default java.util.Optional<String> fetchPrevious(String arn) {
+        return java.util.Optional.empty();
+    }
+
     /** For processes that must be given their secrets directly (local runs, tests). */
     SecretFetcher NONE = arn -> {
         throw new IllegalStateException("no secret store is configured");

@@ -35,12 +35,21 @@ final class AccountFetchers {
         return env -> accounts.logout(principal(env));
     }
 
+    DataFetcher<Boolean> logoutEverywhere() {
+        return env -> accounts.logoutEverywhere(principal(env));
+    }
+
+    DataFetcher<Map<String, Object>> changePassword() {
+        return env -> view(accounts.changePassword(principal(env), env.getArgument("oldPassword"),
+                env.getArgument("newPassword")));
+    }
+
     private static Principal principal(DataFetchingEnvironment env) {
         RequestContext context = env.getGraphQlContext().get(RequestContext.class);
         return context.principal().orElseThrow(AuthException::unauthenticated);
     }
 
-    /** The GraphQL User type: never the password hash or the token count. */
+    /** The GraphQL User type: never the password hash, the token count or the sessions. */
     private static Map<String, Object> view(User user) {
         return Map.of("id", user.userId(), "username", user.username(), "createdAt", user.createdAt().toString());
     }

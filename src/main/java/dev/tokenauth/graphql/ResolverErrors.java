@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.tokenauth.user.AuthException;
 import dev.tokenauth.user.UserStoreUnavailableException;
+import graphql.ErrorClassification;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherExceptionHandler;
@@ -31,15 +32,22 @@ final class ResolverErrors implements DataFetcherExceptionHandler {
         var error = GraphqlErrorBuilder.newError(parameters.getDataFetchingEnvironment());
         GraphQLError built;
         if (failure instanceof AuthException auth) {
-            built = error.message(auth.getMessage()).extensions(Map.of("code", auth.code().name())).build();
+            built = error.message(auth.getMessage())
+                    .errorType(ErrorClassification.errorClassification(auth.code().name()))
+                    .extensions(auth.retryAfterSeconds()
+                            .<Map<String, Object>>map(seconds -> Map.of("code", auth.code().name(), "retryAfterSeconds", seconds))
+                            .orElse(Map.of("code", auth.code().name())))
+                    .build();
         } else if (failure instanceof UserStoreUnavailableException) {
             log.warn("User store unavailable (request " + requestId + ")", failure);
             built = error.message("Service temporarily unavailable, please retry")
+                    .errorType(ErrorClassification.errorClassification(ErrorCodes.SERVICE_UNAVAILABLE))
                     .extensions(Map.of("code", ErrorCodes.SERVICE_UNAVAILABLE, "requestId", requestId))
                     .build();
         } else {
             log.error("Resolver failed (request " + requestId + ")", failure);
             built = error.message("Internal server error")
+                    .errorType(ErrorClassification.errorClassification(ErrorCodes.INTERNAL_SERVER_ERROR))
                     .extensions(Map.of("code", ErrorCodes.INTERNAL_SERVER_ERROR, "requestId", requestId))
                     .build();
         }

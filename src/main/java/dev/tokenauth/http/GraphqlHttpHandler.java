@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -115,22 +116,27 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
 
     /**
      * 503 and 500 when a resolver hit the store or a bug (clients and API Gateway retry on those);
-     * otherwise the specification's rule: a response without data is a request error, 400 for
-     * graphql-response+json and 200 for legacy application/json clients.
+     * 400 for a request over the limits; otherwise the specification's rule: a response without
+     * data is a request error, 400 for graphql-response+json and 200 for legacy application/json.
      */
     private static int status(ExecutionResult result, String mediaType) {
-        if (hasErrorCode(result, ErrorCodes.SERVICE_UNAVAILABLE)) {
+        if (hasErrorCode(result, Set.of(ErrorCodes.SERVICE_UNAVAILABLE))) {
             return 503;
         }
-        if (hasErrorCode(result, ErrorCodes.INTERNAL_SERVER_ERROR)) {
+        if (hasErrorCode(result, Set.of(ErrorCodes.INTERNAL_SERVER_ERROR))) {
             return 500;
+        }
+        if (hasErrorCode(result, ErrorCodes.LIMITS)) {
+            return 400;
         }
         return !result.isDataPresent() && mediaType.equals(GRAPHQL_RESPONSE_JSON) ? 400 : 200;
     }
 
-    private static boolean hasErrorCode(ExecutionResult result, String code) {
+    private static boolean hasErrorCode(ExecutionResult result, Set<String> codes) {
         for (GraphQLError error : result.getErrors()) {
-            if (error.getExtensions() != null && code.equals(error.getExtensions().get("code"))) {
+            Object code = error.getExtensions() == null ? null : error.getExtensions().get("code");
+            // Set.of(...).contains(null) throws: errors without a code are common (validation).
+            if (code != null && codes.contains(code)) {
                 return true;
             }
         }
@@ -143,7 +149,7 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
         JsonNode variables = request.queryParameter("variables").map(text -> parseJson(text, "variables")).orElse(null);
         var graphqlRequest = new GraphqlRequest(query, request.queryParameter("operationName").orElse(null),
                 variables(variables));
-        if (GraphqlEngine.operationType(graphqlRequest).orElse(null) == OperationDefinition.Operation.MUTATION) {
+        if (engine.operationType(graphqlRequest).orElse(null) == OperationDefinition.Operation.MUTATION) {
             throw new HttpException(405, "Mutations must be sent with POST", "POST");
         }
         return graphqlRequest;

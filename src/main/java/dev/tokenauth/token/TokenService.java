@@ -1,10 +1,17 @@
 package dev.tokenauth.token;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
@@ -13,15 +20,22 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 
 /**
- * Mints and verifies the two kinds of token. Each kind has its own HS256 key and a
+ * Mints and verifies the two kinds of token. Each kind has its own HS256 keys and a
  * {@code token_use} claim, so an access token never passes as a refresh token or the reverse;
- * {@code exp} is in seconds (the tutorial's milliseconds bug) and is required.
+ * {@code exp} is in seconds (the tutorial's milliseconds bug) and is required. Every token names
+ * its key in {@code kid}: the current key and, during a rotation, the previous one verify; an
+ * unknown {@code kid} is refused before any signature work.
+ *
+ * <p>A pair is a pure function of (principal, generation, issue time): minting it again gives the
+ * same strings, which is how concurrent refreshes of one client all receive the same new pair.
  */
 public final class TokenService {
 
     static final String TOKEN_USE = "token_use";
     static final String USERNAME = "username";
     static final String TOKEN_COUNT = "cnt";
+    static final String SESSION = "sid";
+    static final String GENERATION = "gen";
     /** Real tokens are a few hundred bytes; refusing huge ones keeps decoding cheap. */
     static final int MAX_TOKEN_LENGTH = 4096;
 
@@ -33,72 +47,114 @@ public final class TokenService {
     public TokenService(TokenSettings settings, Clock clock) {
         this.issuer = settings.issuer();
         this.clock = clock;
-        this.access = kind("access", settings.accessSecret(), settings.accessTtl());
-        this.refresh = kind("refresh", settings.refreshSecret(), settings.refreshTtl());
+        this.access = kind("access", settings.accessSecret(), settings.previousAccessSecret(), settings.accessTtl());
+        this.refresh = kind("refresh", settings.refreshSecret(), settings.previousRefreshSecret(),
+                settings.refreshTtl());
     }
 
+    /** A pair for a new session, or the first of a session's generations. */
     public TokenPair issue(Principal principal) {
-        Instant now = clock.instant();
-        return new TokenPair(sign(access, principal, now), sign(refresh, principal, now));
+        return issue(principal, 0, clock.instant());
+    }
+
+    /** The pair of one generation of a session; the same inputs give the same strings. */
+    public TokenPair issue(Principal principal, long generation, Instant issuedAt) {
+        Instant iat = issuedAt.truncatedTo(ChronoUnit.SECONDS);
+        return new TokenPair(sign(access, principal, generation, iat), sign(refresh, principal, generation, iat));
     }
 
     public Optional<Principal> verifyAccess(String token) {
-        return verify(access, token);
+        return verify(access, token).map(RefreshClaims::principal);
     }
 
-    public Optional<Principal> verifyRefresh(String token) {
+    public Optional<RefreshClaims> verifyRefresh(String token) {
         return verify(refresh, token);
     }
 
-    public Duration accessTokenTtl() {
-        return access.ttl();
+    public Duration refreshTokenTtl() {
+        return refresh.ttl();
     }
 
-    private String sign(Kind kind, Principal principal, Instant now) {
+    private String sign(Kind kind, Principal principal, long generation, Instant iat) {
         return JWT.create()
+                .withKeyId(kind.currentKid())
                 .withIssuer(issuer)
                 .withSubject(principal.userId())
                 .withClaim(USERNAME, principal.username())
                 .withClaim(TOKEN_COUNT, principal.tokenCount())
+                .withClaim(SESSION, principal.sessionId())
+                .withClaim(GENERATION, generation)
                 .withClaim(TOKEN_USE, kind.use())
-                .withIssuedAt(now)
-                .withExpiresAt(now.plus(kind.ttl()))
-                .withJWTId(UUID.randomUUID().toString())
-                .sign(kind.algorithm());
+                .withIssuedAt(iat)
+                .withExpiresAt(iat.plus(kind.ttl()))
+                .withJWTId(tokenId(kind.use(), principal.sessionId(), generation))
+                .sign(kind.signer());
     }
 
-    private Optional<Principal> verify(Kind kind, String token) {
+    private Optional<RefreshClaims> verify(Kind kind, String token) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
         DecodedJWT jwt;
         try {
-            jwt = kind.verifier().verify(token);
+            DecodedJWT decoded = JWT.decode(token);
+            JWTVerifier verifier = decoded.getKeyId() == null ? null : kind.verifiers().get(decoded.getKeyId());
+            if (verifier == null) {
+                return Optional.empty();
+            }
+            jwt = verifier.verify(decoded);
         } catch (JWTVerificationException | IllegalArgumentException e) {
             return Optional.empty();
         }
         String username = jwt.getClaim(USERNAME).asString();
+        String session = jwt.getClaim(SESSION).asString();
         Long count = jwt.getClaim(TOKEN_COUNT).asLong();
-        if (jwt.getSubject() == null || username == null || count == null) {
+        Long generation = jwt.getClaim(GENERATION).asLong();
+        if (jwt.getSubject() == null || username == null || session == null || count == null || generation == null) {
             return Optional.empty();
         }
-        return Optional.of(new Principal(jwt.getSubject(), username, count));
+        return Optional.of(new RefreshClaims(new Principal(jwt.getSubject(), username, count, session), generation));
     }
 
-    private Kind kind(String use, byte[] secret, Duration ttl) {
-        Algorithm algorithm = Algorithm.HMAC256(secret);
+    private Kind kind(String use, byte[] secret, Optional<byte[]> previous, Duration ttl) {
+        Map<String, JWTVerifier> verifiers = new LinkedHashMap<>();
+        Algorithm signer = Algorithm.HMAC256(secret);
+        verifiers.put(keyId(secret), verifier(use, signer));
+        previous.ifPresent(key -> verifiers.putIfAbsent(keyId(key), verifier(use, Algorithm.HMAC256(key))));
+        return new Kind(use, signer, keyId(secret), Map.copyOf(verifiers), ttl);
+    }
+
+    private JWTVerifier verifier(String use, Algorithm algorithm) {
         // The algorithm is pinned by the key: "none" and RS/ES tokens fail before any claim is read.
         var verification = (JWTVerifier.BaseVerification) JWT.require(algorithm)
                 .withIssuer(issuer)
                 .withClaim(TOKEN_USE, use)
                 .withClaimPresence("exp")
                 .withClaimPresence("iat")
-                .withClaimPresence(TOKEN_COUNT)
                 .acceptLeeway(0);
-        return new Kind(use, algorithm, ttl, verification.build(clock));
+        return verification.build(clock);
     }
 
-    /** One kind of token: its claim value, key, lifetime and the verifier built once for it. */
-    private record Kind(String use, Algorithm algorithm, Duration ttl, JWTVerifier verifier) {
+    /** A key's public name: the start of its SHA-256, which says nothing about the key itself. */
+    static String keyId(byte[] key) {
+        return HexFormat.of().formatHex(sha256(key), 0, 8);
+    }
+
+    private static String tokenId(String use, String session, long generation) {
+        byte[] digest = sha256((use + ":" + session + ":" + generation).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    }
+
+    private static byte[] sha256(byte[] input) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(input);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** One kind of token: its claim value, signing key, verifiers by key id, lifetime. */
+    private record Kind(String use, Algorithm signer, String currentKid, Map<String, JWTVerifier> verifiers,
+                        Duration ttl) {
     }
 }

@@ -7,19 +7,35 @@ package dev.tokenauth.user;
 public final class AuthException extends RuntimeException {
 
     public enum Code {
-        UNAUTHENTICATED, INVALID_CREDENTIALS, USERNAME_TAKEN, BAD_USER_INPUT, FORBIDDEN
+        UNAUTHENTICATED, INVALID_CREDENTIALS, USERNAME_TAKEN, BAD_USER_INPUT, FORBIDDEN, LOGIN_THROTTLED
     }
 
     private final Code code;
+    private final Long retryAfterSeconds;
 
     public AuthException(Code code, String message) {
+        this(code, message, null);
+    }
+
+    private AuthException(Code code, String message, Long retryAfterSeconds) {
         // No stack trace: these are expected outcomes, thrown often, and never logged.
         super(message, null, false, false);
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public Code code() {
         return code;
+    }
+
+    /** For {@link Code#LOGIN_THROTTLED}: when a new attempt may succeed. */
+    public java.util.Optional<Long> retryAfterSeconds() {
+        return java.util.Optional.ofNullable(retryAfterSeconds);
+    }
+
+    public static AuthException throttled(long seconds) {
+        return new AuthException(Code.LOGIN_THROTTLED,
+                "Too many failed logins for this username: retry in " + seconds + " seconds", seconds);
     }
 
     public static AuthException unauthenticated() {

@@ -32,6 +32,11 @@ public final class PasswordHasher {
         return encoder.matches(password, hash);
     }
 
+    /** True when the hash was made with a lower cost than the configured one. */
+    public boolean needsUpgrade(String hash) {
+        return encoder.upgradeEncoding(hash);
+    }
+
     /** Spends the time of one real check and always fails. */
     public boolean matchesDecoy(String password) {
         encoder.matches(password, decoyHash);

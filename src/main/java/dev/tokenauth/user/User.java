@@ -1,26 +1,75 @@
 package dev.tokenauth.user;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 import dev.tokenauth.token.Principal;
 
 /**
- * A stored user. {@code tokenCount} moves on at every logout; refresh tokens carry the count they
- * were minted with, so moving it on voids them all.
+ * A stored user. {@code tokenCount} moves on at a logout everywhere or a password change: tokens
+ * carry the count they were minted with, so moving it on voids them all. {@code sessions} are the
+ * user's live logins by id. {@code revision} numbers the stored versions of the item: every change
+ * is written on condition that nobody wrote in between.
  */
-public record User(String userId, String username, String passwordHash, long tokenCount, Instant createdAt) {
+public record User(String userId, String username, String passwordHash, long tokenCount,
+                   Map<String, Session> sessions, Instant createdAt, long revision) {
 
-    public Principal principal() {
-        return new Principal(userId, username, tokenCount);
+    public User {
+        sessions = Map.copyOf(sessions);
     }
 
-    /** True when the token was minted for this very user (not an earlier holder of the name) and is current. */
+    public Principal principal(Session session) {
+        return new Principal(userId, username, tokenCount, session.id());
+    }
+
+    public Optional<Session> session(String id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    /** True when the token was minted for this very user (not an earlier holder of the name), in a live session. */
     public boolean isCurrentFor(Principal principal) {
-        return userId.equals(principal.userId()) && tokenCount == principal.tokenCount();
+        return userId.equals(principal.userId()) && tokenCount == principal.tokenCount()
+                && sessions.containsKey(principal.sessionId());
+    }
+
+    /** With one more session; the oldest ones go when there would be more than {@code maxSessions}. */
+    public User withSession(Session session, int maxSessions) {
+        var kept = new LinkedHashMap<String, Session>();
+        sessions.values().stream()
+                .sorted(Comparator.comparing(Session::createdAt).reversed())
+                .limit(Math.max(0, maxSessions - 1))
+                .forEach(s -> kept.put(s.id(), s));
+        kept.put(session.id(), session);
+        return new User(userId, username, passwordHash, tokenCount, kept, createdAt, revision);
+    }
+
+    public User replacingSession(Session session) {
+        var next = new LinkedHashMap<>(sessions);
+        next.put(session.id(), session);
+        return new User(userId, username, passwordHash, tokenCount, next, createdAt, revision);
+    }
+
+    public User withoutSession(String sessionId) {
+        var next = new LinkedHashMap<>(sessions);
+        next.remove(sessionId);
+        return new User(userId, username, passwordHash, tokenCount, next, createdAt, revision);
+    }
+
+    /** Every token minted so far stops working: the count moves on and no session survives. */
+    public User revokingAllSessions() {
+        return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision);
+    }
+
+    public User withPasswordHash(String hash) {
+        return new User(userId, username, hash, tokenCount, sessions, createdAt, revision);
     }
 
     @Override
     public String toString() {
-        return "User[userId=" + userId + ", username=" + username + ", tokenCount=" + tokenCount + "]";
+        return "User[userId=" + userId + ", username=" + username + ", tokenCount=" + tokenCount
+                + ", sessions=" + sessions.size() + ", revision=" + revision + "]";
     }
 }

@@ -3,8 +3,8 @@ package dev.tokenauth.user;
 import java.util.Optional;
 
 /**
- * Where users live. Implementations make {@link #create} and {@link #incrementTokenCount} atomic,
- * and report an unreachable store as {@link UserStoreUnavailableException}.
+ * Where users live. Every write is conditional, so concurrent requests never lose each other's
+ * updates; an unreachable store is reported as {@link UserStoreUnavailableException}.
  */
 public interface UserRepository {
 
@@ -14,8 +14,9 @@ public interface UserRepository {
     void create(User user);
 
     /**
-     * Adds one to the user's token count if the user still has this id; returns the new count, or
-     * empty when no such user exists.
+     * Stores {@code updated} (password hash, token count, sessions) as the next revision, if the
+     * stored item is still {@code updated.revision()} of the same user. False when someone wrote
+     * first or the user is gone: re-read and decide again.
      */
-    Optional<Long> incrementTokenCount(String username, String userId);
+    boolean update(User updated);
 }

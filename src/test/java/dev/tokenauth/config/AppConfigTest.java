@@ -17,10 +17,15 @@ class AppConfigTest {
     @Test
     void shouldUseSafeDefaults() {
         AppConfig config = AppConfig.load(env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH))::get);
-        assertThat(config.accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
-        assertThat(config.refreshTokenTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.tokens().accessTtl()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.tokens().refreshTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(config.bcryptCost()).isEqualTo(10);
-        assertThat(config.registrationEnabled()).isTrue();
+        assertThat(config.accounts().registrationEnabled()).isTrue();
+        assertThat(config.accounts().maxSessions()).isEqualTo(10);
+        assertThat(config.accounts().refreshGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.accounts().backoff()).isEqualTo(dev.tokenauth.user.LoginBackoff.DEFAULT);
+        assertThat(config.graphql()).isEqualTo(dev.tokenauth.graphql.GraphqlLimits.DEFAULTS);
+        assertThat(config.tokens().previousAccessSecret()).isEmpty();
         assertThat(config.corsAllowedOrigins()).containsExactly("*");
         assertThat(config.dynamoDbEndpoint()).isEmpty();
     }
@@ -66,10 +71,10 @@ class AppConfigTest {
         AppConfig config = AppConfig.load(values::get);
         assertThat(config.usersTable()).isEqualTo("people");
         assertThat(config.dynamoDbEndpoint()).hasValueSatisfying(uri -> assertThat(uri.getPort()).isEqualTo(4567));
-        assertThat(config.accessTokenTtl()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(config.refreshTokenTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.tokens().accessTtl()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.tokens().refreshTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(config.bcryptCost()).isEqualTo(12);
-        assertThat(config.registrationEnabled()).isFalse();
+        assertThat(config.accounts().registrationEnabled()).isFalse();
         assertThat(config.corsAllowedOrigins()).containsExactly("https://a.example", "https://b.example");
         assertThat(config.toString()).doesNotContain(ACCESS, REFRESH);
     }
@@ -79,8 +84,8 @@ class AppConfigTest {
         var values = env(Map.of("ACCESS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:access",
                 "REFRESH_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:refresh"));
         AppConfig config = AppConfig.load(values::get, arn -> arn.endsWith("access") ? ACCESS : REFRESH);
-        assertThat(new String(config.accessTokenSecret())).isEqualTo(ACCESS);
-        assertThat(new String(config.refreshTokenSecret())).isEqualTo(REFRESH);
+        assertThat(new String(config.tokens().accessSecret())).isEqualTo(ACCESS);
+        assertThat(new String(config.tokens().refreshSecret())).isEqualTo(REFRESH);
     }
 
     @Test
@@ -90,7 +95,7 @@ class AppConfigTest {
         AppConfig config = AppConfig.load(values::get, arn -> {
             throw new AssertionError("must not be fetched");
         });
-        assertThat(new String(config.accessTokenSecret())).isEqualTo(ACCESS);
+        assertThat(new String(config.tokens().accessSecret())).isEqualTo(ACCESS);
     }
 
     @Test
@@ -101,6 +106,33 @@ class AppConfigTest {
             throw new IllegalStateException("AccessDenied");
         })).hasMessageContaining("ACCESS_TOKEN_SECRET_ARN could not be read: AccessDenied")
                 .hasMessageNotContaining(REFRESH);
+    }
+
+    @Test
+    void shouldReadPreviousKeysForRotationFromVariablesOrTheSecretsPreviousVersion() {
+        var plain = env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH,
+                "PREVIOUS_ACCESS_TOKEN_SECRET", "p".repeat(32)));
+        AppConfig fromVariables = AppConfig.load(plain::get);
+        assertThat(fromVariables.tokens().previousAccessSecret()).hasValueSatisfying(
+                key -> assertThat(new String(key)).isEqualTo("p".repeat(32)));
+        assertThat(fromVariables.tokens().previousRefreshSecret()).isEmpty();
+
+        var arns = env(Map.of("ACCESS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:access",
+                "REFRESH_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:refresh"));
+        AppConfig fromStore = AppConfig.load(arns::get, new SecretFetcher() {
+            @Override
+            public String fetch(String arn) {
+                return arn.endsWith("access") ? ACCESS : REFRESH;
+            }
+
+            @Override
+            public java.util.Optional<String> fetchPrevious(String arn) {
+                return arn.endsWith("access") ? java.util.Optional.of("o".repeat(40)) : java.util.Optional.empty();
+            }
+        });
+        assertThat(fromStore.tokens().previousAccessSecret()).hasValueSatisfying(
+                key -> assertThat(new String(key)).isEqualTo("o".repeat(40)));
+        assertThat(fromStore.tokens().previousRefreshSecret()).isEmpty();
     }
 
     @Test

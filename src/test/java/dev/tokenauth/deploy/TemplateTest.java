@@ -12,6 +12,7 @@ import java.util.Set;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tokenauth.LambdaApplication;
 import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.user.dynamodb.DynamoLoginAttempts;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,9 @@ class TemplateTest {
     /** Read by Spring Cloud Function and the JVM rather than by AppConfig. */
     private static final Set<String> PLATFORM_VARIABLES = Set.of("MAIN_CLASS", "SPRING_CLOUD_FUNCTION_DEFINITION",
             "JAVA_TOOL_OPTIONS");
-    /** What DynamoUserRepository calls: getItem, putItem, updateItem. */
+    /** What DynamoUserRepository and DynamoLoginAttempts call: getItem, putItem, updateItem, deleteItem. */
     private static final Set<String> DYNAMODB_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
-            "dynamodb:UpdateItem");
+            "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
     private final SamTemplate template = SamTemplate.load();
 
@@ -79,6 +80,13 @@ class TemplateTest {
     }
 
     @Test
+    void introspectionIsOffByDefaultInTheDeployedStack() {
+        assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.INTROSPECTION_ENABLED))
+                .isEqualTo(Map.of("Ref", "IntrospectionEnabled"));
+        assertThat(map(map(template.root, "Parameters"), "IntrospectionEnabled").get("Default")).isEqualTo("false");
+    }
+
+    @Test
     void snapStartGoesWithAnAliasThatTheApiCalls() {
         Map<String, Object> function = template.properties(FUNCTION);
         assertThat(map(function, "SnapStart").get("ApplyOn")).isEqualTo("PublishedVersions");
@@ -114,6 +122,8 @@ class TemplateTest {
         assertThat(table.get("BillingMode")).isEqualTo("PAY_PER_REQUEST");
         assertThat(map(table, "PointInTimeRecoverySpecification").get("PointInTimeRecoveryEnabled")).isEqualTo(true);
         assertThat(template.resource("UsersTable").get("DeletionPolicy")).isEqualTo("Retain");
+        assertThat(map(table, "TimeToLiveSpecification").get("AttributeName"))
+                .isEqualTo(DynamoLoginAttempts.EXPIRES_AT);
         assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.USERS_TABLE))
                 .isEqualTo(Map.of("Ref", "UsersTable"));
     }

@@ -19,14 +19,14 @@ class TokenServiceTest {
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
     private static final byte[] ACCESS_KEY = "access-key-0123456789-0123456789-0123456789".getBytes(StandardCharsets.UTF_8);
     private static final byte[] REFRESH_KEY = "refresh-key-0123456789-0123456789-012345678".getBytes(StandardCharsets.UTF_8);
-    private static final Principal ADA = new Principal("u-1", "ada", 3);
+    private static final Principal ADA = new Principal("u-1", "ada", 3, "session-1");
 
     private final TokenPair pair = service(NOW).issue(ADA);
 
     @Test
     void shouldRoundTripBothKinds() {
         assertThat(service(NOW).verifyAccess(pair.accessToken())).contains(ADA);
-        assertThat(service(NOW).verifyRefresh(pair.refreshToken())).contains(ADA);
+        assertThat(service(NOW).verifyRefresh(pair.refreshToken())).contains(new RefreshClaims(ADA, 0));
     }
 
     @Test
@@ -76,8 +76,8 @@ class TokenServiceTest {
     void shouldRejectAlgNoneAndOtherAlgorithms() {
         String[] parts = pair.accessToken().split("\\.");
         String none = encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".";
-        String hs512 = JWT.create().withIssuer("test-issuer").withSubject("u-1").withClaim("username", "ada")
-                .withClaim("cnt", 3L).withClaim("token_use", "access").withIssuedAt(NOW)
+        String hs512 = JWT.create().withKeyId(TokenService.keyId(ACCESS_KEY)).withIssuer("test-issuer").withSubject("u-1").withClaim("username", "ada")
+                .withClaim("cnt", 3L).withClaim("sid", "session-1").withClaim("gen", 0L).withClaim("token_use", "access").withIssuedAt(NOW)
                 .withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC512(ACCESS_KEY));
         assertThat(service(NOW).verifyAccess(none)).isEmpty();
         assertThat(service(NOW).verifyAccess(hs512)).isEmpty();
@@ -88,11 +88,11 @@ class TokenServiceTest {
         String[] parts = pair.accessToken().split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
         String tampered = parts[0] + "." + encode(payload.replace("\"cnt\":3", "\"cnt\":4")) + "." + parts[2];
-        String otherIssuer = JWT.create().withIssuer("someone-else").withSubject("u-1").withClaim("username", "ada")
-                .withClaim("cnt", 3L).withClaim("token_use", "access").withIssuedAt(NOW)
+        String otherIssuer = JWT.create().withKeyId(TokenService.keyId(ACCESS_KEY)).withIssuer("someone-else").withSubject("u-1").withClaim("username", "ada")
+                .withClaim("cnt", 3L).withClaim("sid", "session-1").withClaim("gen", 0L).withClaim("token_use", "access").withIssuedAt(NOW)
                 .withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256(ACCESS_KEY));
-        String noExpiry = JWT.create().withIssuer("test-issuer").withSubject("u-1").withClaim("username", "ada")
-                .withClaim("cnt", 3L).withClaim("token_use", "access").withIssuedAt(NOW)
+        String noExpiry = JWT.create().withKeyId(TokenService.keyId(ACCESS_KEY)).withIssuer("test-issuer").withSubject("u-1").withClaim("username", "ada")
+                .withClaim("cnt", 3L).withClaim("sid", "session-1").withClaim("gen", 0L).withClaim("token_use", "access").withIssuedAt(NOW)
                 .sign(Algorithm.HMAC256(ACCESS_KEY));
         assertThat(service(NOW).verifyAccess(tampered)).isEmpty();
         assertThat(service(NOW).verifyAccess(otherIssuer)).isEmpty();
@@ -105,6 +105,51 @@ class TokenServiceTest {
         assertThat(service(NOW).verifyAccess("")).isEmpty();
         assertThat(service(NOW).verifyAccess("a.b.c")).isEmpty();
         assertThat(service(NOW).verifyAccess("x".repeat(100_000))).isEmpty();
+    }
+
+    @Test
+    void shouldMintTheSamePairAgainForTheSameGeneration() {
+        Instant rotatedAt = NOW.plusSeconds(42);
+        TokenPair first = service(NOW).issue(ADA, 3, rotatedAt);
+        TokenPair again = service(NOW.plusSeconds(20)).issue(ADA, 3, rotatedAt);
+        assertThat(again).isEqualTo(first);
+        assertThat(service(NOW).issue(ADA, 4, rotatedAt)).isNotEqualTo(first);
+        assertThat(service(NOW.plusSeconds(60)).verifyRefresh(first.refreshToken()))
+                .contains(new RefreshClaims(ADA, 3));
+    }
+
+    @Test
+    void shouldNameTheKeyAndAcceptThePreviousKeyDuringARotation() {
+        byte[] newAccess = "new-access-key-0123456789-0123456789-01234".getBytes(StandardCharsets.UTF_8);
+        byte[] newRefresh = "new-refresh-key-0123456789-0123456789-0123".getBytes(StandardCharsets.UTF_8);
+        var rotated = new TokenService(new TokenSettings("test-issuer", newAccess, java.util.Optional.of(ACCESS_KEY),
+                newRefresh, java.util.Optional.of(REFRESH_KEY), Duration.ofMinutes(15), Duration.ofDays(7)),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        assertThat(JWT.decode(pair.accessToken()).getKeyId()).isEqualTo(TokenService.keyId(ACCESS_KEY));
+        // Tokens signed with the old keys still verify; new ones carry the new key's id.
+        assertThat(rotated.verifyAccess(pair.accessToken())).contains(ADA);
+        assertThat(rotated.verifyRefresh(pair.refreshToken())).isPresent();
+        TokenPair fresh = rotated.issue(ADA);
+        assertThat(JWT.decode(fresh.accessToken()).getKeyId()).isEqualTo(TokenService.keyId(newAccess));
+        // Once the rotation window closes, the old keys are gone: old tokens fail, new ones pass.
+        var after = new TokenService(new TokenSettings("test-issuer", newAccess, newRefresh,
+                Duration.ofMinutes(15), Duration.ofDays(7)), Clock.fixed(NOW, ZoneOffset.UTC));
+        assertThat(after.verifyAccess(pair.accessToken())).isEmpty();
+        assertThat(after.verifyAccess(fresh.accessToken())).contains(ADA);
+    }
+
+    @Test
+    void shouldRejectAnUnknownOrMissingKeyIdBeforeCheckingTheSignature() {
+        String unknownKid = JWT.create().withKeyId("0000000000000000").withIssuer("test-issuer").withSubject("u-1")
+                .withClaim("username", "ada").withClaim("cnt", 3L).withClaim("sid", "session-1").withClaim("gen", 0L)
+                .withClaim("token_use", "access").withIssuedAt(NOW).withExpiresAt(NOW.plusSeconds(60))
+                .sign(Algorithm.HMAC256(ACCESS_KEY));
+        String noKid = JWT.create().withIssuer("test-issuer").withSubject("u-1")
+                .withClaim("username", "ada").withClaim("cnt", 3L).withClaim("sid", "session-1").withClaim("gen", 0L)
+                .withClaim("token_use", "access").withIssuedAt(NOW).withExpiresAt(NOW.plusSeconds(60))
+                .sign(Algorithm.HMAC256(ACCESS_KEY));
+        assertThat(service(NOW).verifyAccess(unknownKid)).isEmpty();
+        assertThat(service(NOW).verifyAccess(noKid)).isEmpty();
     }
 
     private static TokenService service(Instant now) {

@@ -11,9 +11,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
-/** Users in one DynamoDB table; uniqueness and count increments are single conditional writes. */
+/** Users in one DynamoDB table; every write is a single conditional write of one item. */
 public final class DynamoUserRepository implements UserRepository {
 
     /** The table's partition key (type S): the normalised username. */
@@ -38,7 +37,8 @@ public final class DynamoUserRepository implements UserRepository {
                     .tableName(table)
                     .key(UserItem.key(username))
                     .consistentRead(true));
-            return response.hasItem() && !response.item().isEmpty()
+            // Items without a user id are not users (login-attempt counters share the table).
+            return response.hasItem() && response.item().containsKey(UserItem.USER_ID)
                     ? Optional.of(UserItem.fromItem(response.item()))
                     : Optional.empty();
         } catch (SdkException e) {
@@ -62,21 +62,31 @@ public final class DynamoUserRepository implements UserRepository {
     }
 
     @Override
-    public Optional<Long> incrementTokenCount(String username, String userId) {
+    public boolean update(User updated) {
         try {
-            var response = dynamo.updateItem(request -> request
+            dynamo.updateItem(request -> request
                     .tableName(table)
-                    .key(UserItem.key(username))
-                    .updateExpression("ADD #count :one")
-                    .conditionExpression("#userId = :userId")
-                    .expressionAttributeNames(Map.of("#count", UserItem.TOKEN_COUNT, "#userId", UserItem.USER_ID))
+                    .key(UserItem.key(updated.username()))
+                    .updateExpression("SET #hash = :hash, #count = :count, #sessions = :sessions, #revision = :next")
+                    .conditionExpression("#userId = :userId AND (#revision = :revision OR "
+                            + "(attribute_not_exists(#revision) AND :revision = :zero))")
+                    .expressionAttributeNames(Map.of(
+                            "#hash", UserItem.PASSWORD_HASH,
+                            "#count", UserItem.TOKEN_COUNT,
+                            "#sessions", UserItem.SESSIONS,
+                            "#revision", UserItem.REVISION,
+                            "#userId", UserItem.USER_ID))
                     .expressionAttributeValues(Map.of(
-                            ":one", AttributeValue.fromN("1"),
-                            ":userId", AttributeValue.fromS(userId)))
-                    .returnValues(ReturnValue.UPDATED_NEW));
-            return Optional.of(Long.parseLong(response.attributes().get(UserItem.TOKEN_COUNT).n()));
+                            ":hash", AttributeValue.fromS(updated.passwordHash()),
+                            ":count", UserItem.number(updated.tokenCount()),
+                            ":sessions", UserItem.sessions(updated.sessions()),
+                            ":next", UserItem.number(updated.revision() + 1),
+                            ":revision", UserItem.number(updated.revision()),
+                            ":zero", UserItem.number(0),
+                            ":userId", AttributeValue.fromS(updated.userId()))));
+            return true;
         } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
+            return false;
         } catch (SdkException e) {
             throw unavailable("UpdateItem", e);
         }

@@ -1,8 +1,10 @@
 package dev.tokenauth.user.dynamodb;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -13,7 +15,14 @@ final class UserItem {
     static final String USER_ID = "userId";
     static final String PASSWORD_HASH = "passwordHash";
     static final String TOKEN_COUNT = "tokenCount";
+    static final String SESSIONS = "sessions";
     static final String CREATED_AT = "createdAt";
+    static final String REVISION = "revision";
+    // Inside each session of the sessions map: rotatedAt in epoch seconds (a token issue time),
+    // createdAt in epoch milliseconds (orders sessions for eviction).
+    static final String GENERATION = "gen";
+    static final String ROTATED_AT = "rotatedAt";
+    static final String SESSION_CREATED_AT = "createdAt";
 
     private UserItem() {
     }
@@ -27,16 +36,42 @@ final class UserItem {
                 USERNAME, AttributeValue.fromS(user.username()),
                 USER_ID, AttributeValue.fromS(user.userId()),
                 PASSWORD_HASH, AttributeValue.fromS(user.passwordHash()),
-                TOKEN_COUNT, AttributeValue.fromN(Long.toString(user.tokenCount())),
-                CREATED_AT, AttributeValue.fromS(user.createdAt().toString()));
+                TOKEN_COUNT, number(user.tokenCount()),
+                SESSIONS, sessions(user.sessions()),
+                CREATED_AT, AttributeValue.fromS(user.createdAt().toString()),
+                REVISION, number(user.revision()));
     }
 
     static User fromItem(Map<String, AttributeValue> item) {
+        var sessions = new LinkedHashMap<String, Session>();
+        AttributeValue stored = item.get(SESSIONS);
+        if (stored != null && stored.hasM()) {
+            stored.m().forEach((id, value) -> sessions.put(id, new Session(id,
+                    Long.parseLong(value.m().get(GENERATION).n()),
+                    Instant.ofEpochSecond(Long.parseLong(value.m().get(ROTATED_AT).n())),
+                    Instant.ofEpochMilli(Long.parseLong(value.m().get(SESSION_CREATED_AT).n())))));
+        }
+        AttributeValue revision = item.get(REVISION);
         return new User(
                 item.get(USER_ID).s(),
                 item.get(USERNAME).s(),
                 item.get(PASSWORD_HASH).s(),
                 Long.parseLong(item.get(TOKEN_COUNT).n()),
-                Instant.parse(item.get(CREATED_AT).s()));
+                sessions,
+                Instant.parse(item.get(CREATED_AT).s()),
+                revision == null ? 0 : Long.parseLong(revision.n()));
+    }
+
+    static AttributeValue sessions(Map<String, Session> sessions) {
+        var map = new LinkedHashMap<String, AttributeValue>();
+        sessions.forEach((id, session) -> map.put(id, AttributeValue.fromM(Map.of(
+                GENERATION, number(session.generation()),
+                ROTATED_AT, number(session.rotatedAt().getEpochSecond()),
+                SESSION_CREATED_AT, number(session.createdAt().toEpochMilli())))));
+        return AttributeValue.fromM(map);
+    }
+
+    static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
     }
 }
