@@ -27,7 +27,8 @@ import dev.tokenauth.local.UsersTable;
  *
  * <p>System properties: {@code bench.runs} (7), {@code bench.variants} (comma-separated keys of
  * {@link #VARIANTS}), {@code bench.peer} (the peer's folder, copied to /tmp and installed once),
- * {@code bench.out} (a file that also receives the markdown table).
+ * {@code bench.out} (a file that also receives the markdown table), {@code bench.extraFlags} (JVM
+ * flags of the {@code extra25} variant, to measure one lever against {@code lambda25}).
  */
 public final class ColdStartHarness {
 
@@ -51,6 +52,9 @@ public final class ColdStartHarness {
         add(new Variant("aot25", "JDK 25, Lambda flags + AOT cache", jdk25,
                 LAMBDA_FLAGS + " -XX:AOTCache=target/lambda/app-25.aot",
                 LAMBDA_FLAGS + " -XX:AOTCacheOutput=target/lambda/app-25.aot"));
+        // For trying one lever at a time against lambda25 in the same rounds: -Dbench.extraFlags=...
+        String extra = System.getProperty("bench.extraFlags", "");
+        add(new Variant("extra25", "JDK 25, Lambda flags + `" + extra + "`", jdk25, LAMBDA_FLAGS + " " + extra, null));
         add(new Variant("peer", "Node peer (seed-node, coldstart.sh)", null, null, null));
     }
 
