@@ -44,6 +44,7 @@ public final class GraphqlEngine {
         this.graphQL = GraphQL.newGraphQL(schema)
                 .queryExecutionStrategy(new AsyncExecutionStrategy(errors))
                 .mutationExecutionStrategy(new AsyncSerialExecutionStrategy(errors))
+                .preparsedDocumentProvider(new DocumentCache())
                 .build();
     }
 
