@@ -81,6 +81,7 @@ public final class GraphqlEngine {
                                             + limits.maxComplexity() + " is allowed (login, register and "
                                             + "changePassword cost " + GraphqlLimits.PASSWORD_FIELD_COST + " each)");
                                 }))))
+                .preparsedDocumentProvider(new DocumentCache())
                 .build();
     }
 
