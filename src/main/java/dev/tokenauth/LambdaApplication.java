@@ -1,6 +1,8 @@
 package dev.tokenauth;
 
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -12,7 +14,7 @@ import org.springframework.cloud.function.context.FunctionalSpringApplication;
 import org.springframework.cloud.function.context.catalog.FunctionTypeUtils;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import org.springframework.core.env.Environment;
 
 /**
  * The Spring entry point. Beans are registered functionally (no component scanning, no
@@ -30,16 +32,47 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        context.registerBean(AppConfig.class,
-                () -> AppConfig.load(context.getEnvironment()::getProperty, new SecretsManagerFetcher()));
-        context.registerBean(DynamoDbClient.class, () -> Components.dynamoDbClient(context.getBean(AppConfig.class)));
-        context.registerBean(Components.class, () -> Components.build(context.getBean(AppConfig.class),
-                context.getBean(DynamoDbClient.class), Clock.systemUTC()));
+        // Cold start is class loading: Spring's bootstrap and our own parts (the AWS SDK client, the
+        // GraphQL schema, the JWT verifiers) load disjoint classes, so ours are built on a second
+        // thread while Spring starts on this one.
+        CompletableFuture<Components> components = startBuilding(context.getEnvironment());
+        context.registerBean(Components.class, () -> await(components));
         context.registerBean(FUNCTION_NAME, FunctionRegistration.class,
                 () -> new FunctionRegistration<>(context.getBean(Components.class).handler(), FUNCTION_NAME)
                         .type(FunctionTypeUtils.functionType(APIGatewayProxyRequestEvent.class,
                                 APIGatewayProxyResponseEvent.class)));
         context.registerBean(SnapStartPriming.class,
                 () -> new SnapStartPriming(context, context.getBean(Components.class)));
+    }
+
+    private static CompletableFuture<Components> startBuilding(Environment environment) {
+        var future = new CompletableFuture<Components>();
+        Thread builder = new Thread(() -> {
+            try {
+                AppConfig config = AppConfig.load(environment::getProperty, new SecretsManagerFetcher());
+                Components built = Components.build(config, Components.dynamoDbClient(config), Clock.systemUTC());
+                // The first DynamoDB call loads the SDK's request pipeline and opens the connection:
+                // pay for it here, in parallel, rather than in the first request.
+                built.users().reconnect();
+                future.complete(built);
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
+            }
+        }, "token-auth-init");
+        builder.setDaemon(true);
+        builder.start();
+        return future;
+    }
+
+    /** The built parts, or the failure that stopped them (a bad configuration, say) as it was. */
+    private static Components await(CompletableFuture<Components> components) {
+        try {
+            return components.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 }
