@@ -55,6 +55,9 @@ public final class ColdStartHarness {
         // For trying one lever at a time against lambda25 in the same rounds: -Dbench.extraFlags=...
         String extra = System.getProperty("bench.extraFlags", "");
         add(new Variant("extra25", "JDK 25, Lambda flags + `" + extra + "`", jdk25, LAMBDA_FLAGS + " " + extra, null));
+        // For trying a code change against lambda25 in the same rounds: -Dbench.altJar=<classes of the other build>
+        add(new Variant("alt25", "JDK 25, Lambda flags, classes from `" + System.getProperty("bench.altJar", "") + "`",
+                jdk25, LAMBDA_FLAGS, null));
         add(new Variant("peer", "Node peer (seed-node, coldstart.sh)", null, null, null));
     }
 
@@ -87,6 +90,8 @@ public final class ColdStartHarness {
         }
         String classPath = String.join(File.pathSeparator, "target/lambda/app.jar", "target/lambda/lib/*",
                 "target/lambda/probe.jar");
+        String altClassPath = String.join(File.pathSeparator, System.getProperty("bench.altJar", "target/lambda/app.jar"),
+                "target/lambda/lib/*", "target/lambda/probe.jar");
 
         try (var dynalite = new DynaliteProcess()) {
             String endpoint = dynalite.endpoint().toString();
@@ -122,7 +127,8 @@ public final class ColdStartHarness {
             variants.forEach(v -> samples.put(v, new ArrayList<>()));
             for (int round = 1; round <= runs; round++) {
                 for (Variant v : variants) {
-                    Sample s = v.key().equals("peer") ? runPeer(peer, endpoint) : runProbe(v, v.flags(), classPath, env, false);
+                    Sample s = v.key().equals("peer") ? runPeer(peer, endpoint)
+                            : runProbe(v, v.flags(), v.key().equals("alt25") ? altClassPath : classPath, env, false);
                     samples.get(v).add(s);
                     System.err.printf(Locale.ROOT, "round %d %-10s ready=%.0f login=%.0f loggedInUser=%.0f rss=%.0fMB%n",
                             round, v.key(), s.ready(), s.login(), s.loggedInUser(), s.rssMb());
