@@ -419,8 +419,8 @@ final class HostileEvents {
             setHeader(event, oddCase(random, "x-refresh-token"), refresh);
             secrets.add(refresh);
         }
-        return new Hostile("forged-tokens", "access=" + abbreviate(String.valueOf(access)) + " refresh="
-                + abbreviate(String.valueOf(refresh)), bytes(event), false, Expect.NOT_AUTHENTICATED, secrets);
+        return new Hostile("forged-tokens", "access=" + describe(access) + " refresh=" + describe(refresh),
+                bytes(event), false, Expect.NOT_AUTHENTICATED, secrets);
     }
 
     /**
@@ -536,7 +536,7 @@ final class HostileEvents {
                 yield random.nextBoolean() ? text : text.substring(0, a) + "." + text.substring(a, b) + "." + text.substring(b);
             }
             case 15 -> pick(random, "Bearer " + access, access.replace('.', '\u2024'), access.toUpperCase(),
-                    access + "\u0000", access.replace("-", "+").replace("_", "/"),
+                    access + "\u0000", standardBase64(access),
                     "null", "undefined", "[object Object]", "..", ".", "a.b.c", "e30.e30.", "e30.e30.e30");
             case 16 -> signed(random, principal, LambdaHarness.ACCESS_SECRET, "access",
                     builder -> builder.withIssuer(pick(random, "", "token-auth-graphql", LambdaHarness.ISSUER + " ", "evil")));
@@ -546,6 +546,29 @@ final class HostileEvents {
                     + Instant.now().getEpochSecond() + ",\"exp\":" + (Instant.now().getEpochSecond() + 600) + "}")
                     + "." + parts[2];
         };
+    }
+
+    /** The token in the standard base64 alphabet; when that changes nothing, a token that is surely different. */
+    private static String standardBase64(String token) {
+        String changed = token.replace('-', '+').replace('_', '/');
+        return changed.equals(token) ? token.replaceFirst("\\.", "+.") : changed;
+    }
+
+    /** A token's decoded header and payload, for failure messages (never its signature). */
+    static String describe(String token) {
+        if (token == null) {
+            return "none";
+        }
+        String[] parts = token.split("\\.", -1);
+        var shown = new StringBuilder(parts.length + " parts, " + token.length() + " chars");
+        for (int i = 0; i < Math.min(2, parts.length); i++) {
+            try {
+                shown.append(' ').append(new String(Base64.getUrlDecoder().decode(parts[i]), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                shown.append(" <not base64url>");
+            }
+        }
+        return abbreviate(shown.toString().replace("\n", " "));
     }
 
     private static String signed(Random random, Principal principal, String key, String use,
@@ -809,8 +832,9 @@ final class HostileEvents {
     }
 
     private static String abbreviate(String text) {
-        return text.length() > 80 ? text.substring(0, 80) + "...(" + text.length() + " chars)" : text;
+        return text.length() > 600 ? text.substring(0, 600) + "...(" + text.length() + " chars)" : text.length() > 80 && !text.contains(" parts, ") ? text.substring(0, 80) + "...(" + text.length() + " chars)" : text;
     }
+
 
     @SafeVarargs
     static <T> T pick(Random random, T... options) {
