@@ -3,12 +3,13 @@ package dev.tokenauth;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.config.Components;
 import dev.tokenauth.config.SecretsManagerFetcher;
+import dev.tokenauth.http.GraphqlHttpHandler;
 import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.cloud.function.context.FunctionalSpringApplication;
 import org.springframework.cloud.function.context.catalog.FunctionTypeUtils;
@@ -37,10 +38,13 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
         // thread while Spring starts on this one.
         CompletableFuture<Components> components = startBuilding(context.getEnvironment());
         context.registerBean(Components.class, () -> await(components));
-        context.registerBean(FUNCTION_NAME, FunctionRegistration.class,
-                () -> new FunctionRegistration<>(context.getBean(Components.class).handler(), FUNCTION_NAME)
-                        .type(FunctionTypeUtils.functionType(APIGatewayProxyRequestEvent.class,
-                                APIGatewayProxyResponseEvent.class)));
+        // The function takes the raw event and reads it itself (see GraphqlHttpHandler.applyRaw).
+        context.registerBean(FUNCTION_NAME, FunctionRegistration.class, () -> {
+            GraphqlHttpHandler handler = context.getBean(Components.class).handler();
+            Function<byte[], APIGatewayProxyResponseEvent> function = handler::applyRaw;
+            return new FunctionRegistration<>(function, FUNCTION_NAME)
+                    .type(FunctionTypeUtils.functionType(byte[].class, APIGatewayProxyResponseEvent.class));
+        });
         context.registerBean(SnapStartPriming.class,
                 () -> new SnapStartPriming(context, context.getBean(Components.class)));
     }

@@ -67,6 +67,11 @@ final class LambdaHarness {
     }
 
     LambdaResponse invoke(byte[] eventBytes) {
+        return LambdaResponse.parse(invokeRaw(eventBytes));
+    }
+
+    /** The response bytes as text, unparsed; whatever the invoker throws propagates. */
+    String invokeRaw(byte[] eventBytes) {
         var out = new ByteArrayOutputStream();
         try {
             invoker.handleRequest(new ByteArrayInputStream(eventBytes), out,
@@ -74,7 +79,7 @@ final class LambdaHarness {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return LambdaResponse.parse(out.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** A token service with the deployed keys, its clock shifted: for minting test tokens. */

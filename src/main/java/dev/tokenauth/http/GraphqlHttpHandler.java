@@ -1,5 +1,6 @@
 package dev.tokenauth.http;
 
+import java.io.ByteArrayInputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,8 @@ import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tokenauth.graphql.ErrorCodes;
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlRequest;
@@ -42,6 +45,8 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
     static final String JSON = "application/json";
 
     private static final Log log = LogFactory.getLog(GraphqlHttpHandler.class);
+    private static final PojoSerializer<APIGatewayProxyRequestEvent> EVENTS = LambdaEventSerializers
+            .serializerFor(APIGatewayProxyRequestEvent.class, GraphqlHttpHandler.class.getClassLoader());
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -57,6 +62,28 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
         this.engine = engine;
         this.cors = new Cors(corsAllowedOrigins);
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /**
+     * The same, from the event's raw JSON, as the Lambda function is registered. Spring Cloud
+     * Function's AWS adapter, given an event whose body is a JSON array, calls a typed function
+     * once per array element, each element taken as an event of its own: a client could smuggle
+     * events in a body. Reading the event ourselves, with the AWS event serializer the adapter
+     * would use, keeps one request one event.
+     */
+    public APIGatewayProxyResponseEvent applyRaw(byte[] rawEvent) {
+        APIGatewayProxyRequestEvent event;
+        try {
+            event = EVENTS.fromJson(new ByteArrayInputStream(rawEvent));
+        } catch (RuntimeException e) {
+            // Only a caller other than API Gateway can send this.
+            log.warn("Unreadable API Gateway event (" + e.getClass().getSimpleName() + ")");
+            event = null;
+        }
+        if (event == null) {
+            return error(400, ErrorCodes.BAD_REQUEST, "Not an API Gateway proxy event", null, null, JSON);
+        }
+        return apply(event);
     }
 
     @Override

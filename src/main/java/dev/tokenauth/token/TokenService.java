@@ -136,7 +136,7 @@ public final class TokenService {
     }
 
     /** A key's public name: the start of its SHA-256, which says nothing about the key itself. */
-    static String keyId(byte[] key) {
+    public static String keyId(byte[] key) {
         return HexFormat.of().formatHex(sha256(key), 0, 8);
     }
 

@@ -31,6 +31,10 @@ public final class DynamoUserRepository implements UserRepository {
 
     @Override
     public Optional<User> findByUsername(String username) {
+        if (username == null || username.isEmpty()) {
+            // DynamoDB refuses an empty key (ValidationException): that is no outage, and no such user exists.
+            return Optional.empty();
+        }
         try {
             // Strongly consistent: a refresh right after a logout must see the new count.
             var response = dynamo.getItem(request -> request
