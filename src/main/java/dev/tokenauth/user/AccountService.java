@@ -176,7 +176,7 @@ public final class AccountService {
                 return Optional.empty();
             }
             if (users.update(user.revokingAllSessions())) {
-                log.warn("Refresh token replayed for user " + user.userId() + ": all sessions revoked");
+                log.warn("Refresh replay detected for user " + user.userId() + ": all sessions revoked");
                 return Optional.empty();
             }
         }
