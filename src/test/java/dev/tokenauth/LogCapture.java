@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything logged through Logback and printed to stdout and stderr between {@link #start()} and
- * {@link #stop()} (as {@link LogSafetyIT} captures it), for searching for secrets.
+ * {@link #stop()}, for searching for secrets.
  */
 final class LogCapture implements AutoCloseable {
 

@@ -4,21 +4,12 @@ import static dev.tokenauth.GraphqlFunctionIT.credentials;
 import static dev.tokenauth.GraphqlFunctionIT.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import dev.tokenauth.token.TokenPair;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** Nothing a full session goes through may leave a token, a password or a key in the logs. */
 class LogSafetyIT {
@@ -57,6 +48,24 @@ class LogSafetyIT {
             lambda.invoke(Event.load("logout.json").header("x-access-token", refreshed.header("x-access-token")));
             lambda.invoke(Event.load("logged-in-user.json").header("x-refresh-token", refresh));
             lambda.invoke(Event.load("bad-request.json").header("x-access-token", access));
+
+            String newPassword = password + "-changed";
+            secrets.add(newPassword);
+            var relogin = lambda.invoke(Event.load("login.json").variables(credentials(name, password)));
+            String reloginAccess = relogin.data("login").path("accessToken").stringValue();
+            secrets.add(reloginAccess);
+            secrets.add(relogin.data("login").path("refreshToken").stringValue());
+            var changed = lambda.invoke(Event.load("logout.json")
+                    .body(Event.JSON.writeValueAsString(java.util.Map.of(
+                            "query", "mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, "
+                                    + "newPassword: $n) { accessToken refreshToken } }",
+                            "variables", java.util.Map.of("o", password, "n", newPassword))))
+                    .header("x-access-token", reloginAccess));
+            String changedAccess = changed.data("changePassword").path("accessToken").stringValue();
+            secrets.add(changedAccess);
+            secrets.add(changed.data("changePassword").path("refreshToken").stringValue());
+            lambda.invoke(Event.load("logout.json").body("{\"query\":\"mutation { logoutEverywhere }\"}")
+                    .header("x-access-token", changedAccess));
         });
 
         assertThat(secrets).doesNotContainNull().allSatisfy(secret -> assertThat(secret).isNotBlank());
@@ -73,45 +82,9 @@ class LogSafetyIT {
 
     /** Everything logged through Logback, and everything printed to stdout and stderr, while it runs. */
     private static String capture(Runnable scenario) {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        var appender = new ListAppender<ILoggingEvent>();
-        appender.start();
-        root.addAppender(appender);
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        var printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(tee(out, printed), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(tee(err, printed), true, StandardCharsets.UTF_8));
-        try {
+        try (var logs = LogCapture.start()) {
             scenario.run();
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            root.detachAppender(appender);
+            return logs.stop();
         }
-        var text = new StringBuilder(printed.toString(StandardCharsets.UTF_8));
-        for (ILoggingEvent event : appender.list) {
-            text.append(event.getFormattedMessage()).append('\n');
-            if (event.getThrowableProxy() != null) {
-                text.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
-            }
-        }
-        return text.toString();
-    }
-
-    private static OutputStream tee(OutputStream first, ByteArrayOutputStream second) {
-        return new OutputStream() {
-            @Override
-            public void write(int b) {
-                synchronized (second) {
-                    second.write(b);
-                }
-                try {
-                    first.write(b);
-                } catch (java.io.IOException ignored) {
-                    // the console is best effort
-                }
-            }
-        };
     }
 }

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
 /** The Lambda context of one test invocation: what the runtime would hand the handler. */
-record TestLambdaContext(String awsRequestId) implements Context {
+public record TestLambdaContext(String awsRequestId) implements Context {
 
     @Override
     public String getAwsRequestId() {

@@ -14,11 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import dev.tokenauth.LambdaApplication;
+import dev.tokenauth.TestLambdaContext;
 import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.local.DynaliteProcess;
 import dev.tokenauth.local.UsersTable;
@@ -197,24 +195,5 @@ public class InvocationBenchmark {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static final Context CONTEXT = new Context() {
-        @Override public String getAwsRequestId() { return "00000000-0000-4000-8000-0000000be7c4"; }
-        @Override public String getLogGroupName() { return "/aws/lambda/token-auth-graphql"; }
-        @Override public String getLogStreamName() { return "bench"; }
-        @Override public String getFunctionName() { return "token-auth-graphql"; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:token-auth-graphql";
-        }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 30_000; }
-        @Override public int getMemoryLimitInMB() { return 1024; }
-        @Override public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override public void log(String message) { }
-                @Override public void log(byte[] message) { }
-            };
-        }
-    };
+    private static final Context CONTEXT = new TestLambdaContext("00000000-0000-4000-8000-0000000be7c4");
 }
