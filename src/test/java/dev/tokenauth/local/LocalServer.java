@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tokenauth.LambdaApplication;
+import dev.tokenauth.TestLambdaContext;
 import dev.tokenauth.config.AppConfig;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 import tools.jackson.databind.JsonNode;
@@ -85,7 +86,9 @@ public final class LocalServer {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readNBytes(8 * 1024 * 1024);
             var out = new ByteArrayOutputStream();
-            invoker.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event(exchange, body))), out, null);
+            String requestId = UUID.randomUUID().toString();
+            invoker.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event(exchange, body, requestId))),
+                    out, new TestLambdaContext(requestId));
             JsonNode response = JSON.readTree(out.toByteArray());
             response.path("headers").properties().forEach(header ->
                     exchange.getResponseHeaders().add(header.getKey(), header.getValue().asString()));
@@ -102,7 +105,7 @@ public final class LocalServer {
     }
 
     /** The API Gateway REST API proxy event (payload 1.0) for this request. */
-    private static Map<String, Object> event(HttpExchange exchange, byte[] body) {
+    private static Map<String, Object> event(HttpExchange exchange, byte[] body, String requestId) {
         URI uri = exchange.getRequestURI();
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, List<String>> multiHeaders = new LinkedHashMap<>();
@@ -121,7 +124,6 @@ public final class LocalServer {
                 multiQuery.computeIfAbsent(name, key -> new ArrayList<>()).add(value);
             }
         }
-        String requestId = UUID.randomUUID().toString();
         Map<String, Object> requestContext = new LinkedHashMap<>();
         requestContext.put("requestId", requestId);
         requestContext.put("stage", "local");
