@@ -15,7 +15,6 @@ import org.springframework.cloud.function.context.FunctionalSpringApplication;
 import org.springframework.cloud.function.context.catalog.FunctionTypeUtils;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.core.env.Environment;
 
 /**
  * The Spring entry point. Beans are registered functionally (no component scanning, no
@@ -33,10 +32,13 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
 
     @Override
     public void initialize(GenericApplicationContext context) {
+        // Read first and here: a bad configuration stops the start with its own message, which
+        // Lambda reports as the init error (thrown from a bean, Spring would wrap it).
+        AppConfig config = AppConfig.load(context.getEnvironment()::getProperty, new SecretsManagerFetcher());
         // Cold start is class loading: Spring's bootstrap and our own parts (the AWS SDK client, the
         // GraphQL schema, the JWT verifiers) load disjoint classes, so ours are built on a second
         // thread while Spring starts on this one.
-        CompletableFuture<Components> components = startBuilding(context.getEnvironment());
+        CompletableFuture<Components> components = startBuilding(config);
         context.registerBean(Components.class, () -> await(components));
         // The function takes the raw event and reads it itself (see GraphqlHttpHandler.applyRaw).
         context.registerBean(FUNCTION_NAME, FunctionRegistration.class, () -> {
@@ -49,11 +51,10 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
                 () -> new SnapStartPriming(context, context.getBean(Components.class)));
     }
 
-    private static CompletableFuture<Components> startBuilding(Environment environment) {
+    private static CompletableFuture<Components> startBuilding(AppConfig config) {
         var future = new CompletableFuture<Components>();
         Thread builder = new Thread(() -> {
             try {
-                AppConfig config = AppConfig.load(environment::getProperty, new SecretsManagerFetcher());
                 Components built = Components.build(config, Components.dynamoDbClient(config), Clock.systemUTC());
                 // The first DynamoDB call loads the SDK's request pipeline and opens the connection:
                 // pay for it here, in parallel, rather than in the first request.
@@ -68,7 +69,7 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
         return future;
     }
 
-    /** The built parts, or the failure that stopped them (a bad configuration, say) as it was. */
+    /** The built parts, or the failure that stopped them, as it was. */
     private static Components await(CompletableFuture<Components> components) {
         try {
             return components.join();

@@ -44,14 +44,14 @@ class LambdaRuntimeIT {
 
     @Test
     void servesTheEventsUnderTheRuntimeInterfaceClient() throws Exception {
-        try (var lambda = new LambdaProcess(false)) {
+        try (var lambda = new LambdaProcess(false, true)) {
             lambda.assertServesTheScenario();
         }
     }
 
     @Test
     void snapStartRunsTheCheckpointAndRestoreHooks() throws Exception {
-        try (var lambda = new LambdaProcess(true)) {
+        try (var lambda = new LambdaProcess(true, true)) {
             lambda.assertServesTheScenario();
             assertThat(lambda.runtimeApi.restoreRequested).isTrue();
             assertThat(lambda.runtimeApi.restoreErrors).isEmpty();
@@ -60,6 +60,14 @@ class LambdaRuntimeIT {
             assertThat(output).contains("Restored from a SnapStart snapshot");
             assertThat(output.indexOf("SnapStart priming done"))
                     .isLessThan(output.indexOf("Restored from a SnapStart snapshot"));
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutSigningKeysAndSaysWhichAreMissing() throws Exception {
+        try (var lambda = new LambdaProcess(false, false)) {
+            String reported = lambda.awaitInitError();
+            assertThat(reported).contains("ACCESS_TOKEN_SECRET is not set", "REFRESH_TOKEN_SECRET is not set");
         }
     }
 
@@ -72,7 +80,7 @@ class LambdaRuntimeIT {
         private final List<String> secrets = new ArrayList<>();
         private final Process process;
 
-        LambdaProcess(boolean snapStart) throws IOException {
+        LambdaProcess(boolean snapStart, boolean withKeys) throws IOException {
             unzip(lambdaZip(), taskRoot);
             SamTemplate template = SamTemplate.load();
             String handler = (String) template.properties("GraphqlFunction").get("Handler");
@@ -88,8 +96,10 @@ class LambdaRuntimeIT {
             // As with `sam local`: the plain secrets win over the Secrets Manager ARNs.
             env.remove("ACCESS_TOKEN_SECRET_ARN");
             env.remove("REFRESH_TOKEN_SECRET_ARN");
-            env.put("ACCESS_TOKEN_SECRET", secret());
-            env.put("REFRESH_TOKEN_SECRET", secret());
+            if (withKeys) {
+                env.put("ACCESS_TOKEN_SECRET", secret());
+                env.put("REFRESH_TOKEN_SECRET", secret());
+            }
             env.put("DYNAMODB_ENDPOINT", dynamo.toString());
             env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
             env.put("AWS_REGION", "us-east-1");
@@ -172,6 +182,16 @@ class LambdaRuntimeIT {
             assertThat(outcome.error()).as("function error: %s\n%s", outcome.body(), output()).isFalse();
             assertThat(runtimeApi.initErrors).isEmpty();
             return LambdaResponse.parse(outcome.body());
+        }
+
+        /** What the runtime client reported to /runtime/init/error, once it has. */
+        String awaitInitError() throws Exception {
+            long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+            while (runtimeApi.initErrors.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(runtimeApi.initErrors).as("init errors; output:\n%s", output()).isNotEmpty();
+            return String.join("\n", runtimeApi.initErrors);
         }
 
         String output() throws IOException {
