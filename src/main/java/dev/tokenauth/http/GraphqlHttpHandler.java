@@ -65,7 +65,7 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
     }
 
     /**
-     * The same, from the event's raw JSON, as the Lambda function is registered. Spring Cloud
+     * {@link #apply}, from the event's raw JSON: the form the Lambda function is registered in. Spring Cloud
      * Function's AWS adapter, given an event whose body is a JSON array, calls a typed function
      * once per array element, each element taken as an event of its own: a client could smuggle
      * events in a body. Reading the event ourselves, with the AWS event serializer the adapter
