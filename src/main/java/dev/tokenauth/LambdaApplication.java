@@ -56,10 +56,10 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
         Thread builder = new Thread(() -> {
             try {
                 Components built = Components.build(config, Components.dynamoDbClient(config), Clock.systemUTC());
-                // The first DynamoDB call loads the SDK's request pipeline and opens the connection:
-                // pay for it here, in parallel, rather than in the first request.
-                built.users().reconnect();
                 future.complete(built);
+                // Then run the hot paths once (the first DynamoDB call opens the connection), in
+                // parallel with the rest of Spring's start, rather than in the first request.
+                SnapStartPriming.warmUp(built);
             } catch (Throwable e) {
                 future.completeExceptionally(e);
             }
