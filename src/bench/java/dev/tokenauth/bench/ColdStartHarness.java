@@ -85,7 +85,7 @@ public final class ColdStartHarness {
         Path lambda = Path.of("target", "lambda");
         for (String part : List.of("app.jar", "lib", "probe.jar")) {
             if (!Files.exists(lambda.resolve(part))) {
-                throw new IllegalStateException("Missing " + lambda.resolve(part) + ": run bench/run, which builds it");
+                throw new IllegalStateException("Missing " + lambda.resolve(part) + ": run src/bench/run, which builds it");
             }
         }
         String classPath = String.join(File.pathSeparator, "target/lambda/app.jar", "target/lambda/lib/*",

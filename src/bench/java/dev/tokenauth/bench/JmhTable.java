@@ -7,7 +7,7 @@ import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Turns JMH's JSON result (sample mode, {@code -prof gc}) into the markdown table of bench/run. */
+/** Turns JMH's JSON result (sample mode, {@code -prof gc}) into the markdown table of src/bench/run. */
 public final class JmhTable {
 
     public static void main(String[] args) throws Exception {
