@@ -136,7 +136,8 @@ public record AppConfig(
         }
 
         byte[] secret(String name) {
-            var value = optional(name).or(() -> optional(name + ARN_SUFFIX).flatMap(arn -> fetch(name, arn)));
+            var value = optional(name).or(() -> optional(name + ARN_SUFFIX)
+                    .flatMap(arn -> fetch(name + ARN_SUFFIX, () -> Optional.of(secrets.fetch(arn)))));
             if (value.isEmpty()) {
                 if (optional(name + ARN_SUFFIX).isEmpty()) {
                     problems.add(name + " is not set, nor " + name + ARN_SUFFIX + " (at least " + MIN_SECRET_BYTES
@@ -144,41 +145,33 @@ public record AppConfig(
                 }
                 return new byte[0];
             }
-            byte[] bytes = value.get().getBytes(StandardCharsets.UTF_8);
-            if (bytes.length < MIN_SECRET_BYTES) {
-                problems.add(name + " is shorter than " + MIN_SECRET_BYTES + " bytes");
-            }
-            return bytes;
+            return key(name, value.get());
         }
 
         /** The key a rotation replaced: {@code PREVIOUS_<NAME>}, or the previous version behind the ARN. */
         Optional<byte[]> previousSecret(String name) {
             Optional<String> value = optional(PREVIOUS_PREFIX + name);
             if (value.isEmpty() && optional(name).isEmpty()) {
-                value = optional(name + ARN_SUFFIX).flatMap(arn -> {
-                    try {
-                        return secrets.fetchPrevious(arn);
-                    } catch (RuntimeException e) {
-                        problems.add(name + ARN_SUFFIX + " (previous version) could not be read: " + e.getMessage());
-                        return Optional.empty();
-                    }
-                });
+                value = optional(name + ARN_SUFFIX).flatMap(arn ->
+                        fetch(name + ARN_SUFFIX + " (previous version)", () -> secrets.fetchPrevious(arn)));
             }
-            return value.map(text -> {
-                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-                if (bytes.length < MIN_SECRET_BYTES) {
-                    problems.add(PREVIOUS_PREFIX + name + " is shorter than " + MIN_SECRET_BYTES + " bytes");
-                }
-                return bytes;
-            });
+            return value.map(text -> key(PREVIOUS_PREFIX + name, text));
         }
 
-        private Optional<String> fetch(String name, String arn) {
+        private byte[] key(String name, String text) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < MIN_SECRET_BYTES) {
+                problems.add(name + " is shorter than " + MIN_SECRET_BYTES + " bytes");
+            }
+            return bytes;
+        }
+
+        private Optional<String> fetch(String what, java.util.function.Supplier<Optional<String>> read) {
             try {
-                return Optional.of(secrets.fetch(arn));
+                return read.get();
             } catch (RuntimeException e) {
                 // The message names the ARN and the cause, never a secret value.
-                problems.add(name + ARN_SUFFIX + " could not be read: " + e.getMessage());
+                problems.add(what + " could not be read: " + e.getMessage());
                 return Optional.empty();
             }
         }

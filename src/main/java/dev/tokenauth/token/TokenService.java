@@ -71,10 +71,6 @@ public final class TokenService {
         return verify(refresh, token);
     }
 
-    public Duration refreshTokenTtl() {
-        return refresh.ttl();
-    }
-
     private String sign(Kind kind, Principal principal, long generation, Instant iat) {
         return JWT.create()
                 .withKeyId(kind.currentKid())

@@ -72,8 +72,7 @@ public final class DynamoUserRepository implements UserRepository {
                     .tableName(table)
                     .key(UserItem.key(updated.username()))
                     .updateExpression("SET #hash = :hash, #count = :count, #sessions = :sessions, #revision = :next")
-                    .conditionExpression("#userId = :userId AND (#revision = :revision OR "
-                            + "(attribute_not_exists(#revision) AND :revision = :zero))")
+                    .conditionExpression("#userId = :userId AND #revision = :revision")
                     .expressionAttributeNames(Map.of(
                             "#hash", UserItem.PASSWORD_HASH,
                             "#count", UserItem.TOKEN_COUNT,
@@ -86,7 +85,6 @@ public final class DynamoUserRepository implements UserRepository {
                             ":sessions", UserItem.sessions(updated.sessions()),
                             ":next", UserItem.number(updated.revision() + 1),
                             ":revision", UserItem.number(updated.revision()),
-                            ":zero", UserItem.number(0),
                             ":userId", AttributeValue.fromS(updated.userId()))));
             return true;
         } catch (ConditionalCheckFailedException e) {

@@ -44,14 +44,10 @@ final class UserItem {
 
     static User fromItem(Map<String, AttributeValue> item) {
         var sessions = new LinkedHashMap<String, Session>();
-        AttributeValue stored = item.get(SESSIONS);
-        if (stored != null && stored.hasM()) {
-            stored.m().forEach((id, value) -> sessions.put(id, new Session(id,
-                    Long.parseLong(value.m().get(GENERATION).n()),
-                    Instant.ofEpochSecond(Long.parseLong(value.m().get(ROTATED_AT).n())),
-                    Instant.ofEpochMilli(Long.parseLong(value.m().get(SESSION_CREATED_AT).n())))));
-        }
-        AttributeValue revision = item.get(REVISION);
+        item.get(SESSIONS).m().forEach((id, value) -> sessions.put(id, new Session(id,
+                Long.parseLong(value.m().get(GENERATION).n()),
+                Instant.ofEpochSecond(Long.parseLong(value.m().get(ROTATED_AT).n())),
+                Instant.ofEpochMilli(Long.parseLong(value.m().get(SESSION_CREATED_AT).n())))));
         return new User(
                 item.get(USER_ID).s(),
                 item.get(USERNAME).s(),
@@ -59,7 +55,7 @@ final class UserItem {
                 Long.parseLong(item.get(TOKEN_COUNT).n()),
                 sessions,
                 Instant.parse(item.get(CREATED_AT).s()),
-                revision == null ? 0 : Long.parseLong(revision.n()));
+                Long.parseLong(item.get(REVISION).n()));
     }
 
     static AttributeValue sessions(Map<String, Session> sessions) {
