@@ -55,9 +55,10 @@ public final class ColdStartHarness {
         // For trying one lever at a time against lambda25 in the same rounds: -Dbench.extraFlags=...
         String extra = System.getProperty("bench.extraFlags", "");
         add(new Variant("extra25", "JDK 25, Lambda flags + `" + extra + "`", jdk25, LAMBDA_FLAGS + " " + extra, null));
-        // For trying a code change against lambda25 in the same rounds: -Dbench.altJar=<classes of the other build>
-        add(new Variant("alt25", "JDK 25, Lambda flags, classes from `" + System.getProperty("bench.altJar", "") + "`",
-                jdk25, LAMBDA_FLAGS, null));
+        // For trying a code or packaging change against lambda25 in the same rounds:
+        // -Dbench.altJar=<classes of the other build>, -Dbench.altLib=<a directory of other runtime jars>
+        add(new Variant("alt25", "JDK 25, Lambda flags, classes from `" + System.getProperty("bench.altJar", "app.jar")
+                + "`, jars from `" + System.getProperty("bench.altLib", "lib") + "`", jdk25, LAMBDA_FLAGS, null));
         add(new Variant("peer", "Node peer (seed-node, coldstart.sh)", null, null, null));
     }
 
@@ -91,7 +92,7 @@ public final class ColdStartHarness {
         String classPath = String.join(File.pathSeparator, "target/lambda/app.jar", "target/lambda/lib/*",
                 "target/lambda/probe.jar");
         String altClassPath = String.join(File.pathSeparator, System.getProperty("bench.altJar", "target/lambda/app.jar"),
-                "target/lambda/lib/*", "target/lambda/probe.jar");
+                System.getProperty("bench.altLib", "target/lambda/lib") + "/*", "target/lambda/probe.jar");
 
         try (var dynalite = new DynaliteProcess()) {
             String endpoint = dynalite.endpoint().toString();

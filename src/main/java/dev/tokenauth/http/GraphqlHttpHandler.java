@@ -1,6 +1,5 @@
 package dev.tokenauth.http;
 
-import java.io.ByteArrayInputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,8 +10,6 @@ import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tokenauth.graphql.ErrorCodes;
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlRequest;
@@ -27,6 +24,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,11 +44,12 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
     static final String JSON = "application/json";
 
     private static final Log log = LogFactory.getLog(GraphqlHttpHandler.class);
-    private static final PojoSerializer<APIGatewayProxyRequestEvent> EVENTS = LambdaEventSerializers
-            .serializerFor(APIGatewayProxyRequestEvent.class, GraphqlHttpHandler.class.getClassLoader());
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    // The event's fields are the bean properties of the AWS type; fields API Gateway adds later are ignored.
+    private static final ObjectReader EVENTS = MAPPER.readerFor(APIGatewayProxyRequestEvent.class)
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final TokenMiddleware middleware;
     private final GraphqlEngine engine;
@@ -68,13 +68,14 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
      * {@link #apply}, from the event's raw JSON: the form the Lambda function is registered in. Spring Cloud
      * Function's AWS adapter, given an event whose body is a JSON array, calls a typed function
      * once per array element, each element taken as an event of its own: a client could smuggle
-     * events in a body. Reading the event ourselves, with the AWS event serializer the adapter
-     * would use, keeps one request one event.
+     * events in a body. Reading the event ourselves keeps one request one event. Jackson 3 reads
+     * it: Amazon's {@code aws-lambda-java-serialization}, which the adapter would use, is 2.5 MB
+     * of the artifact (issue 4).
      */
     public APIGatewayProxyResponseEvent applyRaw(byte[] rawEvent) {
         APIGatewayProxyRequestEvent event;
         try {
-            event = EVENTS.fromJson(new ByteArrayInputStream(rawEvent));
+            event = EVENTS.readValue(rawEvent);
         } catch (RuntimeException e) {
             // Only a caller other than API Gateway can send this.
             log.warn("Unreadable API Gateway event (" + e.getClass().getSimpleName() + ")");

@@ -81,8 +81,8 @@ class LambdaRuntimeIT {
         private final Process process;
 
         LambdaProcess(boolean snapStart, boolean withKeys) throws IOException {
-            unzip(lambdaZip(), taskRoot);
             SamTemplate template = SamTemplate.load();
+            unzip(lambdaZip(template), taskRoot);
             String handler = (String) template.properties("GraphqlFunction").get("Handler");
             URI dynamo = DynamoDbTestServer.endpoint();
             String table = "users-" + UUID.randomUUID();
@@ -245,12 +245,13 @@ class LambdaRuntimeIT {
         return env;
     }
 
-    private static Path lambdaZip() throws IOException {
-        try (Stream<Path> files = Files.list(BASE.resolve("target"))) {
-            return files.filter(path -> path.getFileName().toString().endsWith("-lambda.zip")).findFirst()
-                    .orElseThrow(() -> new AssertionError("target/*-lambda.zip is missing: run ./mvnw verify, "
-                            + "whose package phase builds it"));
+    /** The package the template deploys (its CodeUri), which {@code ./mvnw package} writes. */
+    private static Path lambdaZip(SamTemplate template) {
+        Path zip = BASE.resolve((String) template.properties("GraphqlFunction").get("CodeUri"));
+        if (!Files.isRegularFile(zip)) {
+            throw new AssertionError(zip + " is missing: run ./mvnw verify, whose package phase builds it");
         }
+        return zip;
     }
 
     private static void unzip(Path zip, Path target) throws IOException {

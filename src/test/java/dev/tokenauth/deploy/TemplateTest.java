@@ -37,7 +37,8 @@ class TemplateTest {
         assertThat(type.getMethod(parts[1], java.io.InputStream.class, java.io.OutputStream.class, Context.class))
                 .isNotNull();
         assertThat(template.properties(FUNCTION).get("Runtime")).isEqualTo("java25");
-        assertThat(template.properties(FUNCTION).get("CodeUri")).isEqualTo(".");
+        // The package ./mvnw package writes (LambdaZip), which LambdaRuntimeIT runs: sam deploy uploads it as is.
+        assertThat(template.properties(FUNCTION).get("CodeUri")).isEqualTo("target/token-auth-graphql-lambda.zip");
     }
 
     @Test
