@@ -42,7 +42,7 @@ public final class JmhTable {
         return switch (method) {
             case "typename" -> "`{ __typename }`, valid access token (no DynamoDB read)";
             case "loggedInUser" -> "`loggedInUser`, valid access token (1 GetItem)";
-            case "refresh" -> "refresh path: expired access + valid refresh token (1 GetItem, new pair)";
+            case "refresh" -> "refresh path: expired access + valid refresh token (1 GetItem, 1 conditional UpdateItem, new pair)";
             case "badRequest" -> "rejected bad request (`events/bad-request.json`, 400)";
             default -> method;
         };
