@@ -22,7 +22,8 @@ import dev.tokenauth.local.UsersTable;
  * Cold start, measured as Lambda pays it: a fresh JVM per run on the Lambda artifact's class path
  * ({@code target/lambda/app.jar} + {@code target/lambda/lib}, and the probe class), timed from just
  * before the process is started to (a) {@code FunctionInvoker} constructed, (b) the first answered
- * {@code login}, (c) the first {@code loggedInUser} with the minted token; plus peak RSS (VmHWM).
+ * {@code login}, (c) the first {@code loggedInUser} with the minted token; plus the process CPU time
+ * at (c) and peak RSS (VmHWM).
  * The Node peer's {@code coldstart.sh} runs in the same rounds, alternating, on the same dynalite.
  *
  * <p>System properties: {@code bench.runs} (7), {@code bench.variants} (comma-separated keys of
@@ -66,7 +67,7 @@ public final class ColdStartHarness {
         VARIANTS.put(variant.key(), variant);
     }
 
-    record Sample(double ready, double login, double loggedInUser, double rssMb) {
+    record Sample(double ready, double login, double loggedInUser, double cpuMs, double rssMb) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -131,8 +132,8 @@ public final class ColdStartHarness {
                     Sample s = v.key().equals("peer") ? runPeer(peer, endpoint)
                             : runProbe(v, v.flags(), v.key().equals("alt25") ? altClassPath : classPath, env, false);
                     samples.get(v).add(s);
-                    System.err.printf(Locale.ROOT, "round %d %-10s ready=%.0f login=%.0f loggedInUser=%.0f rss=%.0fMB%n",
-                            round, v.key(), s.ready(), s.login(), s.loggedInUser(), s.rssMb());
+                    System.err.printf(Locale.ROOT, "round %d %-10s ready=%.0f login=%.0f loggedInUser=%.0f cpu=%.0f rss=%.0fMB%n",
+                            round, v.key(), s.ready(), s.login(), s.loggedInUser(), s.cpuMs(), s.rssMb());
                 }
             }
             String table1 = markdown(samples, runs);
@@ -146,9 +147,9 @@ public final class ColdStartHarness {
 
     static String markdown(Map<Variant, List<Sample>> samples, int runs) {
         var sb = new StringBuilder();
-        sb.append("Cold start, ms from process start (median [min-max] of ").append(runs).append(" runs), peak RSS\n\n");
-        sb.append("| variant | handler ready | first `login` answered | first `loggedInUser` answered | peak RSS (VmHWM) |\n");
-        sb.append("|---|---:|---:|---:|---:|\n");
+        sb.append("Cold start, ms from process start (median [min-max] of ").append(runs).append(" runs), CPU time and peak RSS\n\n");
+        sb.append("| variant | handler ready | first `login` answered | first `loggedInUser` answered | CPU time to then | peak RSS (VmHWM) |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|\n");
         for (var entry : samples.entrySet()) {
             List<Sample> list = entry.getValue();
             boolean peer = entry.getKey().key().equals("peer");
@@ -156,6 +157,7 @@ public final class ColdStartHarness {
                     .append(peer ? "n/a" : stat(list, Sample::ready)).append(" | ")
                     .append(stat(list, Sample::login)).append(" | ")
                     .append(peer ? "n/a" : stat(list, Sample::loggedInUser)).append(" | ")
+                    .append(peer ? "n/a" : stat(list, Sample::cpuMs)).append(" | ")
                     .append(peer ? "n/a" : String.format(Locale.ROOT, "%.0f MB", median(list.stream()
                             .mapToDouble(Sample::rssMb).toArray())))
                     .append(" |\n");
@@ -217,7 +219,7 @@ public final class ColdStartHarness {
             values.put(kv[0], Long.parseLong(kv[1]));
         }
         return new Sample(values.get("ready") - start, values.get("login") - start,
-                values.get("loggedInUser") - start, values.get("vmhwmKb") / 1024.0);
+                values.get("loggedInUser") - start, values.get("cpuMs"), values.get("vmhwmKb") / 1024.0);
     }
 
     private static void deleteArchives(Variant v) throws IOException {
@@ -248,7 +250,7 @@ public final class ColdStartHarness {
         String output = run(builder, "peer coldstart.sh").trim();
         String last = output.lines().reduce((a, b) -> b).orElse("");
         double ms = Double.parseDouble(last.trim());
-        return new Sample(Double.NaN, ms, Double.NaN, Double.NaN);
+        return new Sample(Double.NaN, ms, Double.NaN, Double.NaN, Double.NaN);
     }
 
     private static void exec(Path dir, String... command) throws IOException, InterruptedException {

@@ -52,12 +52,18 @@ public final class ColdStartProbe {
         String event = withAccessToken(Files.readString(events.resolve("logged-in-user.json")), token.group(1));
         String me = invoke(invoker, event);
         long loggedInUser = System.currentTimeMillis();
+        // All threads' CPU (JIT and GC included): on Lambda, below 1,769 MB a function gets less than one vCPU.
+        long cpuMs = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis();
         if (!me.contains("\\\"username\\\":\\\"ada\\\"")) {
             System.err.println("probe: loggedInUser did not answer ada");
             System.exit(3);
         }
+        String threadCpu = System.getProperty("probe.threadCpu");
+        if (threadCpu != null) {
+            writeThreadCpu(Path.of(threadCpu));
+        }
         System.out.println("PROBE ready=" + ready + " login=" + login + " loggedInUser=" + loggedInUser
-                + " vmhwmKb=" + peakRssKb());
+                + " cpuMs=" + cpuMs + " vmhwmKb=" + peakRssKb());
     }
 
     private static String invoke(FunctionInvoker invoker, String event) throws IOException {
@@ -72,6 +78,25 @@ public final class ColdStartProbe {
                 .replaceFirst("\"headers\": \\{", "\"headers\": {\"x-access-token\": \"" + token + "\",")
                 .replaceFirst("\"multiValueHeaders\": \\{",
                         "\"multiValueHeaders\": {\"x-access-token\": [\"" + token + "\"],");
+    }
+
+    /**
+     * For finding where the CPU goes ({@code EXTRA_FLAGS=-Dprobe.threadCpu=<file>}): appends each
+     * thread's name and CPU time (utime + stime from /proc, in clock ticks of 10 ms) to the file.
+     */
+    private static void writeThreadCpu(Path file) throws IOException {
+        var lines = new java.util.ArrayList<String>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                lines.add(name + "\t" + ticks * 10);
+            }
+        }
+        lines.add("--");
+        Files.write(file, lines, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     private static long peakRssKb() throws IOException {
