@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -84,9 +84,7 @@ public final class LambdaZip {
     private static byte[] storedCopy(Path jar) throws IOException {
         var out = new ByteArrayOutputStream((int) Files.size(jar) * 3);
         try (var source = new ZipFile(jar.toFile()); var copy = new ZipOutputStream(out)) {
-            var entries = new ArrayList<ZipEntry>();
-            source.stream().forEach(entries::add);
-            for (ZipEntry original : entries) {
+            for (ZipEntry original : Collections.list(source.entries())) {
                 byte[] bytes;
                 try (InputStream in = source.getInputStream(original)) {
                     bytes = in.readAllBytes();

@@ -162,13 +162,8 @@ class HostileInputIT {
             noteDuration(hostile, System.nanoTime() - started);
         }
         List<String> violations = new ArrayList<>();
-        JsonNode response;
-        try {
-            response = Event.JSON.readTree(output);
-        } catch (RuntimeException e) {
-            return List.of("the response is not JSON: " + abbreviate(output));
-        }
-        if (response == null || !response.isObject()) {
+        JsonNode response = jsonObject(output);
+        if (response == null) {
             return List.of("the response is not a JSON object: " + abbreviate(output));
         }
         JsonNode statusNode = response.get("statusCode");
@@ -250,14 +245,19 @@ class HostileInputIT {
         return violations;
     }
 
-    private static List<String> checkGraphqlBody(int status, String body) {
-        JsonNode json;
+    /** The text as a JSON object, or null when it is not one (not JSON at all, or another JSON value). */
+    private static JsonNode jsonObject(String text) {
         try {
-            json = Event.JSON.readTree(body);
+            JsonNode node = Event.JSON.readTree(text);
+            return node != null && node.isObject() ? node : null;
         } catch (RuntimeException e) {
-            return List.of("the body is not JSON: " + abbreviate(body));
+            return null;
         }
-        if (json == null || !json.isObject()) {
+    }
+
+    private static List<String> checkGraphqlBody(int status, String body) {
+        JsonNode json = jsonObject(body);
+        if (json == null) {
             return List.of("the body is not a JSON object: " + abbreviate(body));
         }
         List<String> violations = new ArrayList<>();
@@ -291,12 +291,7 @@ class HostileInputIT {
                 }
             });
         }
-        JsonNode json;
-        try {
-            json = Event.JSON.readTree(body);
-        } catch (RuntimeException e) {
-            return violations;
-        }
+        JsonNode json = jsonObject(body);
         JsonNode data = json == null ? null : json.get("data");
         if (data != null && data.isObject()) {
             if (data.has("loggedInUser") && !data.get("loggedInUser").isNull()) {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -85,7 +87,7 @@ public final class ColdStartProbe {
      * thread's name and CPU time (utime + stime from /proc, in clock ticks of 10 ms) to the file.
      */
     private static void writeThreadCpu(Path file) throws IOException {
-        var lines = new java.util.ArrayList<String>();
+        var lines = new ArrayList<String>();
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.toList()) {
                 String stat = Files.readString(task.resolve("stat"));
@@ -96,7 +98,7 @@ public final class ColdStartProbe {
             }
         }
         lines.add("--");
-        Files.write(file, lines, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(file, lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static long peakRssKb() throws IOException {
