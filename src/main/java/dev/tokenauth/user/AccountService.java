@@ -65,18 +65,21 @@ public final class AccountService {
         Instant now = now();
         LoginAttempts.Failures failures = name.map(this::failuresOrThrottle).orElse(LoginAttempts.Failures.NONE);
         Optional<User> user = name.flatMap(users::findByUsername);
-        boolean valid = user.isPresent()
-                ? hasher.matches(password, user.get().passwordHash())
-                : hasher.matchesDecoy(password);
-        if (!valid) {
+        PasswordHasher.Verdict verdict = user.isPresent()
+                ? hasher.verify(password, user.get().passwordHash())
+                : PasswordHasher.Verdict.MISMATCH;
+        if (user.isEmpty()) {
+            hasher.matchesDecoy(password);
+        }
+        if (!verdict.matched()) {
             name.ifPresent(n -> attempts.recordFailure(n, now));
             throw new AuthException(AuthException.Code.INVALID_CREDENTIALS, BAD_CREDENTIALS);
         }
         if (failures.count() > 0) {
             attempts.reset(name.get());
         }
-        // A hash made with a lower cost than configured is replaced while the password is at hand.
-        String upgraded = hasher.needsUpgrade(user.get().passwordHash()) ? hasher.hash(password) : null;
+        // A hash of a lower cost, or of the password's raw form, is replaced while the password is at hand.
+        String upgraded = verdict == PasswordHasher.Verdict.MATCH_REHASH ? hasher.hash(password) : null;
         Session session = newSession(now);
         User stored = update(user.get().username(), user.get().userId(), current -> {
             User next = current.withSession(session, policy.maxSessions());
@@ -244,7 +247,8 @@ public final class AccountService {
     private static void requireAcceptablePassword(String password) {
         if (password == null || !PasswordHasher.hasAcceptableLength(password)) {
             throw new AuthException(AuthException.Code.BAD_USER_INPUT, "Password must be "
-                    + PasswordHasher.MIN_PASSWORD_BYTES + " to " + PasswordHasher.MAX_PASSWORD_BYTES + " bytes long");
+                    + PasswordHasher.MIN_PASSWORD_BYTES + " to " + PasswordHasher.MAX_PASSWORD_BYTES
+                    + " bytes of well-formed Unicode");
         }
     }
 }

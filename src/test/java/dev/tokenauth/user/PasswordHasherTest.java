@@ -1,10 +1,16 @@
 package dev.tokenauth.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.security.crypto.bcrypt.BCrypt;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 class PasswordHasherTest {
+
+    private static final String COMPOSED_CAFE = "caf\u00e9-au-lait";
+    private static final String DECOMPOSED_CAFE = "cafe\u0301-au-lait";
 
     private final PasswordHasher hasher = new PasswordHasher(10);
 
@@ -12,13 +18,22 @@ class PasswordHasherTest {
     void shouldHashWithTheConfiguredCostAndVerify() {
         String hash = hasher.hash("correct horse battery staple");
         assertThat(hash).startsWith("$2a$10$");
-        assertThat(hasher.matches("correct horse battery staple", hash)).isTrue();
-        assertThat(hasher.matches("correct horse battery stapler", hash)).isFalse();
+        assertThat(hasher.verify("correct horse battery staple", hash)).isEqualTo(PasswordHasher.Verdict.MATCH);
+        assertThat(hasher.verify("correct horse battery stapler", hash)).isEqualTo(PasswordHasher.Verdict.MISMATCH);
     }
 
     @Test
-    void decoyCheckAlwaysFails() {
+    void decoyIsAWellFormedHashAtTheConfiguredCost() {
+        String decoy = hasher.decoyHash();
+        String real = hasher.hash("correct horse battery staple");
+        // Same algorithm, version and cost as a real hash: the same BCrypt work for an unknown name.
+        assertThat(decoy.substring(0, 7)).isEqualTo(real.substring(0, 7));
+        assertThat(decoy).hasSameSizeAs(real);
+        // BCrypt itself accepts it (a malformed hash would be refused without doing the work).
+        assertThat(BCrypt.checkpw("correct horse battery staple", decoy)).isFalse();
+        assertThat(new BCryptPasswordEncoder(10).upgradeEncoding(decoy)).isFalse();
         assertThat(hasher.matchesDecoy("correct horse battery staple")).isFalse();
+        assertThat(new PasswordHasher(12).decoyHash()).startsWith("$2a$12$");
     }
 
     @Test
@@ -27,5 +42,55 @@ class PasswordHasherTest {
         assertThat(PasswordHasher.hasAcceptableLength("12345678")).isTrue();
         assertThat(PasswordHasher.hasAcceptableLength("é".repeat(36))).isTrue();
         assertThat(PasswordHasher.hasAcceptableLength("é".repeat(37))).isFalse();
+    }
+
+    @Test
+    void shouldTreatComposedAndDecomposedFormsAsOnePassword() {
+        String hash = hasher.hash(COMPOSED_CAFE);
+        assertThat(hasher.verify(DECOMPOSED_CAFE, hash)).isEqualTo(PasswordHasher.Verdict.MATCH);
+        assertThat(hasher.verify(COMPOSED_CAFE, hasher.hash(DECOMPOSED_CAFE))).isEqualTo(PasswordHasher.Verdict.MATCH);
+    }
+
+    @Test
+    void shouldNormaliseCompatibilityForms() {
+        // NFKC: full-width letters and ligatures are the characters they stand for.
+        String hash = hasher.hash("password-ﬁ-ＡＢ");
+        assertThat(hasher.verify("password-fi-AB", hash)).isEqualTo(PasswordHasher.Verdict.MATCH);
+    }
+
+    @Test
+    void shouldRefuseLoneSurrogatesInsteadOfHashingThemAsQuestionMarks() {
+        String loneHigh = "abcdefgh\ud800";
+        String loneLow = "abcdefgh\udc00x";
+        assertThat(PasswordHasher.hasAcceptableLength(loneHigh)).isFalse();
+        assertThat(PasswordHasher.hasAcceptableLength(loneLow)).isFalse();
+        assertThatThrownBy(() -> hasher.hash(loneHigh)).isInstanceOf(IllegalArgumentException.class);
+        String questionMark = hasher.hash("abcdefgh?");
+        assertThat(hasher.verify(loneHigh, questionMark)).isEqualTo(PasswordHasher.Verdict.MISMATCH);
+        // A well-formed pair is one character, not an error.
+        assertThat(PasswordHasher.hasAcceptableLength("abcdefgh\ud83d\ude00")).isTrue();
+    }
+
+    @Test
+    void shouldCountTheLimitAfterNormalising() {
+        // U+3300 (a square katakana word) is 3 bytes as typed and 12 after NFKC: 30 bytes become 120.
+        assertThat(PasswordHasher.hasAcceptableLength("\u3300".repeat(10))).isFalse();
+        // U+2474 is 3 bytes and becomes "(2)", also 3: 24 of them are exactly the limit.
+        assertThat(PasswordHasher.hasAcceptableLength("\u2474".repeat(24))).isTrue();
+        assertThat(PasswordHasher.hasAcceptableLength("\u2474".repeat(24) + "x")).isFalse();
+    }
+
+    @Test
+    void shouldVerifyHashesOfTheRawFormAndAskForARehash() {
+        // Stored before normalisation: the hash of the decomposed form as typed.
+        String legacy = new BCryptPasswordEncoder(10).encode(DECOMPOSED_CAFE);
+        assertThat(hasher.verify(DECOMPOSED_CAFE, legacy)).isEqualTo(PasswordHasher.Verdict.MATCH_REHASH);
+        assertThat(hasher.verify("cafe-au-lait", legacy)).isEqualTo(PasswordHasher.Verdict.MISMATCH);
+    }
+
+    @Test
+    void shouldAskForARehashOfALowerCostHash() {
+        String weak = new BCryptPasswordEncoder(4).encode("correct horse battery staple");
+        assertThat(hasher.verify("correct horse battery staple", weak)).isEqualTo(PasswordHasher.Verdict.MATCH_REHASH);
     }
 }
