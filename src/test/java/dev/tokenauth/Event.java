@@ -46,6 +46,21 @@ public final class Event {
         return this;
     }
 
+    /** One entry of the single-value header map, as sent, leaving the other map alone. */
+    Event rawHeader(String map, String name, String value) {
+        headers(map).put(name, value);
+        return this;
+    }
+
+    /** One entry of the multi-value header map, as sent, leaving the other map alone. */
+    Event rawHeaders(String map, String name, String... values) {
+        ArrayNode list = headers(map).putArray(name);
+        for (String value : values) {
+            list.add(value);
+        }
+        return this;
+    }
+
     Event withoutHeader(String name) {
         headers("headers").remove(name);
         headers("multiValueHeaders").remove(name);
