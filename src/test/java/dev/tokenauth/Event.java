@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** An API Gateway proxy event from {@code events/}, with the changes one test makes to it. */
 public final class Event {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Path EVENTS = Path.of(System.getProperty("events.dir", "events"));
 
     private final ObjectNode tree;
@@ -96,7 +96,7 @@ public final class Event {
         return this;
     }
 
-    Event queryParameter(String name, String value) {
+    public Event queryParameter(String name, String value) {
         ObjectNode single = tree.get("queryStringParameters") instanceof ObjectNode node ? node
                 : tree.putObject("queryStringParameters");
         single.put(name, value);
