@@ -21,6 +21,12 @@ public class ApiError extends GraphqlErrorException {
         this.code = builder.code;
     }
 
+    /** Expected outcomes, shown to the client and never logged: no stack trace to fill. */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+
     public static ApiError of(ErrorCode code, String message) {
         return builder(code).message(message).build();
     }

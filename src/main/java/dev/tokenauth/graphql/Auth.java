@@ -2,6 +2,7 @@ package dev.tokenauth.graphql;
 
 import java.util.Optional;
 
+import dev.tokenauth.audit.Caller;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.user.User;
 import graphql.GraphQLContext;
@@ -29,6 +30,12 @@ public final class Auth {
     /** The stored user, if the token's session is live; UNAUTHENTICATED otherwise. */
     public static User liveUser(DataFetchingEnvironment env) {
         return lookup(env.getGraphQlContext()).get().orElseThrow(Auth::unauthenticated);
+    }
+
+    /** Who sent the request (request id, source IP, user agent), for the domain's security events. */
+    public static Caller caller(DataFetchingEnvironment env) {
+        RequestContext context = env.getGraphQlContext().get(RequestContext.class);
+        return context == null ? Caller.UNKNOWN : context.caller();
     }
 
     public static String requestId(DataFetchingEnvironment env) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.tokenauth.audit.Caller;
 import dev.tokenauth.graphql.ErrorCode;
 
 /**
@@ -85,6 +86,13 @@ final class ApiRequest {
     String requestId() {
         var context = event.getRequestContext();
         return context != null && context.getRequestId() != null ? context.getRequestId() : "unknown";
+    }
+
+    /** Who sent the request, as API Gateway saw it (the source IP is API Gateway's, not a header). */
+    Caller caller(String userAgent) {
+        var context = event.getRequestContext();
+        String sourceIp = context != null && context.getIdentity() != null ? context.getIdentity().getSourceIp() : null;
+        return new Caller(requestId(), sourceIp, userAgent);
     }
 
     /** The body as text, or an {@link HttpException} for oversized, bad base64 or bad UTF-8 input. */

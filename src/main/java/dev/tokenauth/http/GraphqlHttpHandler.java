@@ -130,7 +130,7 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
                 request.header(ACCESS_TOKEN_HEADER).orElse(null),
                 request.header(REFRESH_TOKEN_HEADER).orElse(null));
         ExecutionResult result = engine.execute(graphqlRequest,
-                new RequestContext(auth.principal(), request.requestId()));
+                new RequestContext(auth.principal(), request.caller(firstValue(request, "user-agent"))));
 
         var headers = baseHeaders(origin, mediaType);
         auth.refreshedTokens().ifPresent(tokens -> {
