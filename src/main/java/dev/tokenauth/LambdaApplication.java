@@ -1,6 +1,7 @@
 package dev.tokenauth;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,6 +35,21 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
     // Handed from EarlyStart, which starts building, to initialize, which registers the result.
     private static final AtomicReference<CompletableFuture<Components>> BUILDING = new AtomicReference<>();
 
+    private final List<Components.ModuleFactory> extraModules;
+
+    /** The deployed API: the built-in modules only. */
+    public LambdaApplication() {
+        this(List.of());
+    }
+
+    /**
+     * With more GraphQL modules, for a subclass that names them (the tests' example module). Such
+     * a subclass builds its parts in {@link #initialize}, not early: only this class starts early.
+     */
+    protected LambdaApplication(List<Components.ModuleFactory> extraModules) {
+        this.extraModules = List.copyOf(extraModules);
+    }
+
     public static void main(String[] args) {
         FunctionalSpringApplication.run(LambdaApplication.class, args);
     }
@@ -50,16 +66,16 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
             if (event.getSpringApplication().getAllSources().contains(LambdaApplication.class)) {
                 // Spring's environment is not built yet; ours are system properties over environment
                 // variables, which this one resolves as Spring's will.
-                BUILDING.set(startBuilding(loadConfig(new StandardEnvironment()::getProperty)));
+                BUILDING.set(startBuilding(loadConfig(new StandardEnvironment()::getProperty), List.of()));
             }
         }
     }
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        CompletableFuture<Components> started = BUILDING.getAndSet(null);
+        CompletableFuture<Components> started = extraModules.isEmpty() ? BUILDING.getAndSet(null) : null;
         CompletableFuture<Components> components = started != null ? started
-                : startBuilding(loadConfig(context.getEnvironment()::getProperty));
+                : startBuilding(loadConfig(context.getEnvironment()::getProperty), extraModules);
         context.registerBean(Components.class, () -> await(components));
         // The function takes the raw event and reads it itself (see GraphqlHttpHandler.applyRaw).
         context.registerBean(FUNCTION_NAME, FunctionRegistration.class, () -> {
@@ -80,11 +96,13 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
         return AppConfig.load(properties, new SecretsManagerFetcher());
     }
 
-    private static CompletableFuture<Components> startBuilding(AppConfig config) {
+    private static CompletableFuture<Components> startBuilding(AppConfig config,
+                                                               List<Components.ModuleFactory> extraModules) {
         var future = new CompletableFuture<Components>();
         Thread builder = new Thread(() -> {
             try {
-                Components built = Components.build(config, Components.dynamoDbClient(config), Clock.systemUTC());
+                Components built = Components.build(config, Components.dynamoDbClient(config), Clock.systemUTC(),
+                        extraModules);
                 future.complete(built);
                 // Then run the hot paths once (the first DynamoDB call opens the connection), in
                 // parallel with the rest of Spring's start, rather than in the first request.

@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** An API Gateway proxy event from {@code events/}, with the changes one test makes to it. */
 public final class Event {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Path EVENTS = Path.of(System.getProperty("events.dir", "events"));
 
     private final ObjectNode tree;
@@ -43,6 +43,21 @@ public final class Event {
     Event repeatedHeader(String name, String first, String second) {
         headers("headers").put(name, second);
         headers("multiValueHeaders").putArray(name).add(first).add(second);
+        return this;
+    }
+
+    /** One entry of the single-value header map, as sent, leaving the other map alone. */
+    Event rawHeader(String map, String name, String value) {
+        headers(map).put(name, value);
+        return this;
+    }
+
+    /** One entry of the multi-value header map, as sent, leaving the other map alone. */
+    Event rawHeaders(String map, String name, String... values) {
+        ArrayNode list = headers(map).putArray(name);
+        for (String value : values) {
+            list.add(value);
+        }
         return this;
     }
 
@@ -81,7 +96,7 @@ public final class Event {
         return this;
     }
 
-    Event queryParameter(String name, String value) {
+    public Event queryParameter(String name, String value) {
         ObjectNode single = tree.get("queryStringParameters") instanceof ObjectNode node ? node
                 : tree.putObject("queryStringParameters");
         single.put(name, value);

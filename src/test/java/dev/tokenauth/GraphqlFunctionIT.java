@@ -314,15 +314,21 @@ public class GraphqlFunctionIT {
     void contentTypeSizePathAndMethodAreChecked() {
         LambdaResponse wrongType = lambda.invoke(Event.load("logged-in-user.json").header("Content-Type", "text/plain"));
         assertThat(wrongType.status()).isEqualTo(415);
+        assertThat(wrongType.firstErrorCode()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
 
         String huge = "{\"query\":\"{ __typename }\",\"variables\":{\"pad\":\"" + "x".repeat(70_000) + "\"}}";
-        assertThat(lambda.invoke(Event.load("logged-in-user.json").body(huge)).status()).isEqualTo(413);
+        LambdaResponse tooLarge = lambda.invoke(Event.load("logged-in-user.json").body(huge));
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.firstErrorCode()).isEqualTo("PAYLOAD_TOO_LARGE");
 
-        assertThat(lambda.invoke(Event.load("logged-in-user.json").path("/other")).status()).isEqualTo(404);
+        LambdaResponse elsewhere = lambda.invoke(Event.load("logged-in-user.json").path("/other"));
+        assertThat(elsewhere.status()).isEqualTo(404);
+        assertThat(elsewhere.firstErrorCode()).isEqualTo("NOT_FOUND");
 
         LambdaResponse put = lambda.invoke(Event.load("logged-in-user.json").method("PUT"));
         assertThat(put.status()).isEqualTo(405);
         assertThat(put.header("Allow")).isEqualTo("GET, POST, OPTIONS");
+        assertThat(put.firstErrorCode()).isEqualTo("METHOD_NOT_ALLOWED");
     }
 
     @Test

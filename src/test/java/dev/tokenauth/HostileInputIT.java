@@ -63,9 +63,10 @@ class HostileInputIT {
     private static final Path CORPUS = Path.of(System.getProperty("project.basedir", "."))
             .resolve("src/test/resources/hostile");
     /** What a response body must not show unless the request itself contained it. */
-    private static final List<String> LEAK_MARKERS = List.of("Exception", "\tat ", "Caused by", "java.lang.",
-            "java.util.", "dev.tokenauth", "tools.jackson", "com.fasterxml", "software.amazon", "springframework",
-            "com.auth0", "graphql.execution", "graphql.parser", "graphql.schema");
+    private static final List<String> LEAK_MARKERS = List.of("Exception", "\tat ", "Caused by", "java.",
+            "dev.tokenauth", "tools.jackson", "com.fasterxml", "software.amazon", "springframework",
+            "com.auth0", "graphql.execution", "graphql.parser", "graphql.schema", "ANTLR", "Linked", "ArrayList",
+            "BigInteger", "BigDecimal", "HashMap", "Value{");
     private static final Set<Integer> EXPECTED_STATUSES = Set.of(200, 204, 400, 404, 405, 413, 415);
     private static final int MAX_REPORTED = 25;
 

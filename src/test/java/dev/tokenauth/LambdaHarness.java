@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.tokenauth.config.AppConfig;
@@ -26,26 +28,26 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@link FunctionInvoker} built from the environment, against a real DynamoDB-compatible server
  * and a table of its own. Tests feed it event bytes and read the response bytes.
  */
-final class LambdaHarness {
+public final class LambdaHarness {
 
-    static final String ISSUER = "token-auth-graphql-test";
+    public static final String ISSUER = "token-auth-graphql-test";
     static final String ACCESS_SECRET = randomSecret();
     static final String REFRESH_SECRET = randomSecret();
 
-    private static LambdaHarness instance;
+    private static final Map<Class<?>, LambdaHarness> STARTED = new HashMap<>();
 
-    final String table;
-    final DynamoDbClient dynamo;
+    public final String table;
+    public final DynamoDbClient dynamo;
     private final FunctionInvoker invoker;
 
-    private LambdaHarness() {
+    private LambdaHarness(Class<?> application) {
         URI endpoint = DynamoDbTestServer.endpoint();
         this.table = "users-" + UUID.randomUUID();
         this.dynamo = UsersTable.client(endpoint);
         UsersTable.create(dynamo, table);
         // FunctionInvoker reads its configuration from the process, as on Lambda; system
         // properties stand in for the environment variables the template sets.
-        System.setProperty("MAIN_CLASS", LambdaApplication.class.getName());
+        System.setProperty("MAIN_CLASS", application.getName());
         System.setProperty(AppConfig.USERS_TABLE, table);
         System.setProperty(AppConfig.DYNAMODB_ENDPOINT, endpoint.toString());
         System.setProperty(AppConfig.ACCESS_TOKEN_SECRET, ACCESS_SECRET);
@@ -55,18 +57,24 @@ final class LambdaHarness {
         this.invoker = new FunctionInvoker();
     }
 
-    static synchronized LambdaHarness get() {
-        if (instance == null) {
-            instance = new LambdaHarness();
-        }
-        return instance;
+    /** The deployed application. */
+    public static LambdaHarness get() {
+        return of(LambdaApplication.class);
     }
 
-    LambdaResponse invoke(Event event) {
+    /**
+     * Another application class (a subclass with more modules), started once per test JVM with a
+     * users table of its own; set any property it reads before the first call.
+     */
+    public static synchronized LambdaHarness of(Class<? extends LambdaApplication> application) {
+        return STARTED.computeIfAbsent(application, LambdaHarness::new);
+    }
+
+    public LambdaResponse invoke(Event event) {
         return invoke(event.bytes());
     }
 
-    LambdaResponse invoke(byte[] eventBytes) {
+    public LambdaResponse invoke(byte[] eventBytes) {
         return LambdaResponse.parse(invokeRaw(eventBytes));
     }
 
@@ -83,13 +91,13 @@ final class LambdaHarness {
     }
 
     /** A token service with the deployed keys, its clock shifted: for minting test tokens. */
-    static TokenService tokens(Duration clockOffset) {
+    public static TokenService tokens(Duration clockOffset) {
         return new TokenService(new TokenSettings(ISSUER,
                 ACCESS_SECRET.getBytes(StandardCharsets.UTF_8), REFRESH_SECRET.getBytes(StandardCharsets.UTF_8),
                 Duration.ofMinutes(15), Duration.ofDays(7)), Clock.offset(Clock.systemUTC(), clockOffset));
     }
 
-    DynamoUserRepository users() {
+    public DynamoUserRepository users() {
         return new DynamoUserRepository(dynamo, table);
     }
 

@@ -197,7 +197,7 @@ class SessionSecurityIT {
                 + "{ accessToken } b: login(username: \\\"x-target\\\", password: \\\"guess two!\\\") { accessToken } }";
         LambdaResponse batched = graphql(batchedGuesses);
         assertThat(batched.status()).isEqualTo(400);
-        assertThat(batched.firstErrorCode()).isEqualTo("QUERY_TOO_COMPLEX");
+        assertThat(batched.firstErrorCode()).isEqualTo("TOO_MANY_PASSWORD_CHECKS");
 
         String huge = "{ " + "__typename ".repeat(3_000) + "}";
         LambdaResponse tooLarge = graphql(huge);

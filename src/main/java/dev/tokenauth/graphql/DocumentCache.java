@@ -8,6 +8,7 @@ import java.util.function.Function;
 import graphql.ExecutionInput;
 import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.execution.preparsed.PreparsedDocumentProvider;
+import graphql.language.Document;
 
 /**
  * Parsed and validated documents, by query text: clients send the same few queries, so a warm
@@ -33,7 +34,9 @@ final class DocumentCache implements PreparsedDocumentProvider {
             ExecutionInput input, Function<ExecutionInput, PreparsedDocumentEntry> parseAndValidate) {
         String query = input.getQuery();
         if (query.length() > MAX_QUERY_CHARS) {
-            return CompletableFuture.completedFuture(parseAndValidate.apply(input));
+            PreparsedDocumentEntry uncached = parseAndValidate.apply(input);
+            remember(input, uncached);
+            return CompletableFuture.completedFuture(uncached);
         }
         PreparsedDocumentEntry entry;
         synchronized (entries) {
@@ -47,6 +50,14 @@ final class DocumentCache implements PreparsedDocumentProvider {
                 }
             }
         }
+        remember(input, entry);
         return CompletableFuture.completedFuture(entry);
+    }
+
+    /** The engine words variable errors by their declared types, so it keeps the document of the request. */
+    private static void remember(ExecutionInput input, PreparsedDocumentEntry entry) {
+        if (entry.getDocument() != null) {
+            input.getGraphQLContext().put(Document.class, entry.getDocument());
+        }
     }
 }

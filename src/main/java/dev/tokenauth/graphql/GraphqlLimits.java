@@ -1,14 +1,15 @@
 package dev.tokenauth.graphql;
 
 /**
- * What one GraphQL request may ask for. Each field costs 1 towards {@code maxComplexity}, except
- * the mutations that run BCrypt (login, register, changePassword), which cost
- * {@link #PASSWORD_FIELD_COST}: with the default limit, one operation runs at most one of them, so
- * aliases cannot batch password guesses past the login throttle.
+ * What one GraphQL request may ask for. Each field costs 1 towards {@code maxComplexity}, or the
+ * weight its {@code @cost} directive gives it in the schema; the fields that run BCrypt weigh
+ * {@link #PASSWORD_FIELD_COST}. That aliases cannot batch password guesses is a rule of its own
+ * ({@code @passwordCheck}: one such field per operation), not a matter of cost.
  */
 public record GraphqlLimits(int maxDepth, int maxComplexity, int maxTokens, int maxCharacters,
                             boolean introspectionEnabled) {
 
+    /** The {@code @cost} weight of login, register and changePassword; the limit must leave room for one. */
     public static final int PASSWORD_FIELD_COST = 100;
 
     /**

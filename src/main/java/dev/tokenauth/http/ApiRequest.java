@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.tokenauth.audit.Caller;
+import dev.tokenauth.graphql.ErrorCode;
 
 /**
  * The parts of an API Gateway proxy event this service reads, with header names case-insensitive
@@ -23,21 +25,29 @@ final class ApiRequest {
 
     ApiRequest(APIGatewayProxyRequestEvent event) {
         this.event = event;
-        // API Gateway fills both maps; the multi-value one shows repeated headers, so read it first.
+        // Every value of a header, from both maps and under every spelling of its name: API Gateway
+        // puts a repeated header's last value in the single map and all of them in the multi map,
+        // so copies that agree are one value, and copies that differ are ambiguous.
         if (event.getHeaders() != null) {
             event.getHeaders().forEach((name, value) -> {
                 if (name != null && value != null) {
-                    headers.putIfAbsent(name, List.of(value));
+                    add(name, value);
                 }
             });
         }
         if (event.getMultiValueHeaders() != null) {
             event.getMultiValueHeaders().forEach((name, values) -> {
-                if (name != null && values != null && !values.isEmpty()) {
-                    headers.merge(name, List.copyOf(values.stream().filter(v -> v != null).toList()),
-                            (seen, more) -> more.size() > seen.size() ? more : seen);
+                if (name != null && values != null) {
+                    values.stream().filter(v -> v != null).forEach(value -> add(name, value));
                 }
             });
+        }
+    }
+
+    private void add(String name, String value) {
+        List<String> values = headers.computeIfAbsent(name, key -> new java.util.ArrayList<>());
+        if (!values.contains(value)) {
+            values.add(value);
         }
     }
 
@@ -49,14 +59,17 @@ final class ApiRequest {
         return event.getPath() == null ? "" : event.getPath();
     }
 
-    /** A header's only value; a header sent twice with different values is refused as ambiguous. */
+    /**
+     * A header's only value; a header sent more than once with different values (in either map,
+     * in any letter case) is refused as ambiguous.
+     */
     Optional<String> header(String name) {
         List<String> values = headers.get(name);
         if (values == null || values.isEmpty()) {
             return Optional.empty();
         }
-        if (values.stream().distinct().count() > 1) {
-            throw new HttpException(400, "Header " + name + " was sent more than once");
+        if (values.size() > 1) {
+            throw HttpException.badRequest("Header " + name + " was sent more than once, with different values");
         }
         return Optional.of(values.get(0));
     }
@@ -64,7 +77,7 @@ final class ApiRequest {
     Optional<String> queryParameter(String name) {
         Map<String, List<String>> multi = event.getMultiValueQueryStringParameters();
         if (multi != null && multi.get(name) != null && multi.get(name).size() > 1) {
-            throw new HttpException(400, "Query parameter " + name + " was sent more than once");
+            throw HttpException.badRequest("Query parameter " + name + " was sent more than once");
         }
         Map<String, String> single = event.getQueryStringParameters();
         return Optional.ofNullable(single == null ? null : single.get(name));
@@ -73,6 +86,13 @@ final class ApiRequest {
     String requestId() {
         var context = event.getRequestContext();
         return context != null && context.getRequestId() != null ? context.getRequestId() : "unknown";
+    }
+
+    /** Who sent the request, as API Gateway saw it (the source IP is API Gateway's, not a header). */
+    Caller caller(String userAgent) {
+        var context = event.getRequestContext();
+        String sourceIp = context != null && context.getIdentity() != null ? context.getIdentity().getSourceIp() : null;
+        return new Caller(requestId(), sourceIp, userAgent);
     }
 
     /** The body as text, or an {@link HttpException} for oversized, bad base64 or bad UTF-8 input. */
@@ -89,7 +109,7 @@ final class ApiRequest {
             try {
                 bytes = Base64.getDecoder().decode(raw);
             } catch (IllegalArgumentException e) {
-                throw new HttpException(400, "Body is marked base64 but is not valid base64");
+                throw HttpException.badRequest("Body is marked base64 but is not valid base64");
             }
             return utf8(bytes, maxBytes);
         }
@@ -111,7 +131,7 @@ final class ApiRequest {
                     .decode(ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new HttpException(400, "Body is not valid UTF-8");
+            throw HttpException.badRequest("Body is not valid UTF-8");
         }
     }
 
@@ -125,6 +145,6 @@ final class ApiRequest {
     }
 
     private static HttpException tooLarge(int maxBytes) {
-        return new HttpException(413, "Body is larger than " + maxBytes + " bytes");
+        return new HttpException(ErrorCode.PAYLOAD_TOO_LARGE, "Body is larger than " + maxBytes + " bytes");
     }
 }

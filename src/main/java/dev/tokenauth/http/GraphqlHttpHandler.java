@@ -5,12 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.tokenauth.graphql.ErrorCodes;
+import dev.tokenauth.graphql.ErrorCode;
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlRequest;
 import dev.tokenauth.graphql.RequestContext;
@@ -18,8 +17,6 @@ import dev.tokenauth.session.AuthOutcome;
 import dev.tokenauth.session.TokenMiddleware;
 import dev.tokenauth.user.UserStoreUnavailableException;
 import graphql.ExecutionResult;
-import graphql.GraphQLError;
-import graphql.language.OperationDefinition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
@@ -82,7 +79,7 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             event = null;
         }
         if (event == null) {
-            return error(400, ErrorCodes.BAD_REQUEST, "Not an API Gateway proxy event", null, null, JSON);
+            return error(ErrorCode.BAD_REQUEST, "Not an API Gateway proxy event", null, null, JSON);
         }
         return apply(event);
     }
@@ -95,19 +92,19 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
         try {
             return route(request, origin, mediaType);
         } catch (HttpException e) {
-            var response = error(e.status(), ErrorCodes.BAD_REQUEST, e.getMessage(), null, origin, mediaType);
+            var response = error(e.code(), e.getMessage(), null, origin, mediaType);
             if (e.allow() != null) {
                 response.getHeaders().put("Allow", e.allow());
             }
             return response;
         } catch (UserStoreUnavailableException e) {
             log.warn("User store unavailable (request " + request.requestId() + ")", e);
-            return error(503, ErrorCodes.SERVICE_UNAVAILABLE, "Service temporarily unavailable, please retry",
+            return error(ErrorCode.SERVICE_UNAVAILABLE, "Service temporarily unavailable, please retry",
                     request.requestId(), origin, mediaType);
         } catch (RuntimeException e) {
             // Never the exception text: it may carry internals. The request id links to the log.
             log.error("Request failed (request " + request.requestId() + ")", e);
-            return error(500, ErrorCodes.INTERNAL_SERVER_ERROR, "Internal server error", request.requestId(),
+            return error(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", request.requestId(),
                     origin, mediaType);
         }
     }
@@ -115,13 +112,14 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
     private APIGatewayProxyResponseEvent route(ApiRequest request, String origin, String mediaType) {
         String path = request.path();
         if (!path.equals(GRAPHQL_PATH) && !path.equals(GRAPHQL_PATH + "/")) {
-            throw new HttpException(404, "Not found: the GraphQL endpoint is " + GRAPHQL_PATH);
+            throw new HttpException(ErrorCode.NOT_FOUND, "Not found: the GraphQL endpoint is " + GRAPHQL_PATH);
         }
         GraphqlRequest graphqlRequest = switch (request.method()) {
             case "OPTIONS" -> null;
             case "GET" -> fromQueryString(request);
             case "POST" -> fromBody(request);
-            default -> throw new HttpException(405, "Method not allowed: use GET or POST", "GET, POST, OPTIONS");
+            default -> throw new HttpException(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed: use GET or POST",
+                    "GET, POST, OPTIONS");
         };
         if (graphqlRequest == null) {
             var headers = new LinkedHashMap<String, String>();
@@ -132,87 +130,94 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
                 request.header(ACCESS_TOKEN_HEADER).orElse(null),
                 request.header(REFRESH_TOKEN_HEADER).orElse(null));
         ExecutionResult result = engine.execute(graphqlRequest,
-                new RequestContext(auth.principal(), request.requestId()));
+                new RequestContext(auth.principal(), request.caller(firstValue(request, "user-agent"))));
 
         var headers = baseHeaders(origin, mediaType);
         auth.refreshedTokens().ifPresent(tokens -> {
             headers.put(ACCESS_TOKEN_HEADER, tokens.accessToken());
             headers.put(REFRESH_TOKEN_HEADER, tokens.refreshToken());
         });
-        return response(status(result, mediaType), headers, MAPPER.writeValueAsString(result.toSpecification()));
+        int status = status(result, mediaType);
+        if (status == ErrorCode.METHOD_NOT_ALLOWED.status()) {
+            headers.put("Allow", "POST");
+        }
+        return response(status, headers, MAPPER.writeValueAsString(result.toSpecification()));
     }
 
     /**
-     * 503 and 500 when a resolver hit the store or a bug (clients and API Gateway retry on those);
-     * 400 for a request over the limits; otherwise the specification's rule: a response without
-     * data is a request error, 400 for graphql-response+json and 200 for legacy application/json.
+     * A refusal of the request (limits, a mutation over GET) has its own status; 503 or 500 when
+     * no field has data and the store or a bug is why (clients and API Gateway retry on those);
+     * otherwise the specification's rule: a response without data is a request error, 400 for
+     * graphql-response+json and 200 for legacy application/json. A field's error beside other
+     * fields' data is a 200, as GraphQL specifies.
      */
     private static int status(ExecutionResult result, String mediaType) {
-        if (hasErrorCode(result, Set.of(ErrorCodes.SERVICE_UNAVAILABLE))) {
-            return 503;
+        List<ErrorCode> codes = result.getErrors().stream()
+                .map(error -> error.getExtensions() == null ? null : ErrorCode.of(error.getExtensions().get("code")))
+                .filter(code -> code != null)
+                .toList();
+        for (ErrorCode code : codes) {
+            if (code.refusesRequest()) {
+                return code.status();
+            }
         }
-        if (hasErrorCode(result, Set.of(ErrorCodes.INTERNAL_SERVER_ERROR))) {
-            return 500;
-        }
-        if (hasErrorCode(result, ErrorCodes.LIMITS)) {
-            return 400;
+        if (!hasAnyData(result)) {
+            if (codes.contains(ErrorCode.SERVICE_UNAVAILABLE)) {
+                return ErrorCode.SERVICE_UNAVAILABLE.status();
+            }
+            if (codes.contains(ErrorCode.INTERNAL_SERVER_ERROR)) {
+                return ErrorCode.INTERNAL_SERVER_ERROR.status();
+            }
         }
         return !result.isDataPresent() && mediaType.equals(GRAPHQL_RESPONSE_JSON) ? 400 : 200;
     }
 
-    private static boolean hasErrorCode(ExecutionResult result, Set<String> codes) {
-        for (GraphQLError error : result.getErrors()) {
-            Object code = error.getExtensions() == null ? null : error.getExtensions().get("code");
-            // Set.of(...).contains(null) throws: errors without a code are common (validation).
-            if (code != null && codes.contains(code)) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean hasAnyData(ExecutionResult result) {
+        return result.isDataPresent() && result.getData() instanceof Map<?, ?> data
+                && data.values().stream().anyMatch(value -> value != null);
     }
 
+    /** GET: queries only; the engine refuses the operation it would run if it is a mutation. */
     private GraphqlRequest fromQueryString(ApiRequest request) {
         String query = request.queryParameter("query")
-                .orElseThrow(() -> new HttpException(400, "Missing query parameter 'query'"));
+                .orElseThrow(() -> HttpException.badRequest("Missing query parameter 'query'"));
         JsonNode variables = request.queryParameter("variables").map(text -> parseJson(text, "variables")).orElse(null);
-        var graphqlRequest = new GraphqlRequest(query, request.queryParameter("operationName").orElse(null),
-                variables(variables));
-        if (engine.operationType(graphqlRequest).orElse(null) == OperationDefinition.Operation.MUTATION) {
-            throw new HttpException(405, "Mutations must be sent with POST", "POST");
-        }
-        return graphqlRequest;
+        JsonNode extensions = request.queryParameter("extensions").map(text -> parseJson(text, "extensions")).orElse(null);
+        return new GraphqlRequest(query, request.queryParameter("operationName").orElse(null),
+                object(variables, "variables"), object(extensions, "extensions"), true);
     }
 
     private GraphqlRequest fromBody(ApiRequest request) {
         String contentType = request.header("content-type").orElse("");
         String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mime.equals(JSON)) {
-            throw new HttpException(415, "Content-Type must be application/json");
+            throw new HttpException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
         }
         JsonNode body = parseJson(request.body(maxBodyBytes), "body");
         if (!body.isObject()) {
-            throw new HttpException(400, "Body must be a JSON object with a 'query' string");
+            throw HttpException.badRequest("Body must be a JSON object with a 'query' string");
         }
         JsonNode query = body.get("query");
         if (query == null || !query.isString() || query.stringValue().isBlank()) {
-            throw new HttpException(400, "Body must have a non-empty 'query' string");
+            throw HttpException.badRequest("Body must have a non-empty 'query' string");
         }
         JsonNode operationName = body.get("operationName");
         if (operationName != null && !operationName.isNull() && !operationName.isString()) {
-            throw new HttpException(400, "'operationName' must be a string");
+            throw HttpException.badRequest("'operationName' must be a string");
         }
         return new GraphqlRequest(query.stringValue(),
                 operationName == null || operationName.isNull() ? null : operationName.stringValue(),
-                variables(body.get("variables")));
+                object(body.get("variables"), "variables"), object(body.get("extensions"), "extensions"), false);
     }
 
+    /** {@code variables} and {@code extensions}: absent or null, or else a JSON object. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> variables(JsonNode node) {
+    private static Map<String, Object> object(JsonNode node, String name) {
         if (node == null || node.isNull()) {
             return Map.of();
         }
         if (!node.isObject()) {
-            throw new HttpException(400, "'variables' must be a JSON object");
+            throw HttpException.badRequest("'" + name + "' must be a JSON object");
         }
         return MAPPER.convertValue(node, Map.class);
     }
@@ -221,11 +226,11 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
         try {
             JsonNode node = MAPPER.readTree(text);
             if (node == null || node.isMissingNode()) {
-                throw new HttpException(400, "The " + what + " is empty: send JSON");
+                throw HttpException.badRequest("The " + what + " is empty: send JSON");
             }
             return node;
         } catch (JacksonException e) {
-            throw new HttpException(400, "The " + what + " is not valid JSON");
+            throw HttpException.badRequest("The " + what + " is not valid JSON");
         }
     }
 
@@ -246,15 +251,15 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
         }
     }
 
-    private APIGatewayProxyResponseEvent error(int status, String code, String message, String requestId,
+    private APIGatewayProxyResponseEvent error(ErrorCode code, String message, String requestId,
                                                String origin, String mediaType) {
         var extensions = new LinkedHashMap<String, Object>();
-        extensions.put("code", code);
+        extensions.put("code", code.name());
         if (requestId != null) {
             extensions.put("requestId", requestId);
         }
         var body = Map.of("errors", List.of(Map.of("message", message, "extensions", extensions)));
-        return response(status, baseHeaders(origin, mediaType), MAPPER.writeValueAsString(body));
+        return response(code.status(), baseHeaders(origin, mediaType), MAPPER.writeValueAsString(body));
     }
 
     private Map<String, String> baseHeaders(String origin, String mediaType) {

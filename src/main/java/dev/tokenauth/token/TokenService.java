@@ -10,12 +10,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 
@@ -36,6 +40,7 @@ public final class TokenService {
     static final String TOKEN_COUNT = "cnt";
     static final String SESSION = "sid";
     static final String GENERATION = "gen";
+    static final String ROLES = "roles";
     /** Real tokens are a few hundred bytes; refusing huge ones keeps decoding cheap. */
     static final int MAX_TOKEN_LENGTH = 4096;
 
@@ -72,7 +77,12 @@ public final class TokenService {
     }
 
     private String sign(Kind kind, Principal principal, long generation, Instant iat) {
-        return JWT.create()
+        var builder = JWT.create();
+        if (kind == access && !principal.roles().isEmpty()) {
+            // Sorted: the same principal always gives the same token.
+            builder.withArrayClaim(ROLES, principal.roles().stream().sorted().toArray(String[]::new));
+        }
+        return builder
                 .withKeyId(kind.currentKid())
                 .withIssuer(issuer)
                 .withSubject(principal.userId())
@@ -109,7 +119,26 @@ public final class TokenService {
         if (jwt.getSubject() == null || username == null || session == null || count == null || generation == null) {
             return Optional.empty();
         }
-        return Optional.of(new RefreshClaims(new Principal(jwt.getSubject(), username, count, session), generation));
+        Optional<Set<String>> roles = roles(jwt);
+        if (roles.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RefreshClaims(new Principal(jwt.getSubject(), username, count, session, roles.get()),
+                generation));
+    }
+
+    /** The roles claim: none when absent, empty (refused) when it is not a list of strings. */
+    private static Optional<Set<String>> roles(DecodedJWT jwt) {
+        if (jwt.getClaim(ROLES).isMissing()) {
+            return Optional.of(Set.of());
+        }
+        try {
+            List<String> roles = jwt.getClaim(ROLES).asList(String.class);
+            return roles == null || roles.stream().anyMatch(Objects::isNull) ? Optional.empty()
+                    : Optional.of(Set.copyOf(roles));
+        } catch (JWTDecodeException e) {
+            return Optional.empty();
+        }
     }
 
     private Kind kind(String use, byte[] secret, Optional<byte[]> previous, Duration ttl) {

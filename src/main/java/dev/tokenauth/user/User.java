@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.tokenauth.token.Principal;
 
@@ -12,17 +13,30 @@ import dev.tokenauth.token.Principal;
  * A stored user. {@code tokenCount} moves on at a logout everywhere or a password change: tokens
  * carry the count they were minted with, so moving it on voids them all. {@code sessions} are the
  * user's live logins by id. {@code revision} numbers the stored versions of the item: every change
- * is written on condition that nobody wrote in between.
+ * is written on condition that nobody wrote in between. {@code roles} (e.g. admin) are carried in
+ * access tokens and checked by the schema's {@code @hasRole}.
  */
 public record User(String userId, String username, String passwordHash, long tokenCount,
-                   Map<String, Session> sessions, Instant createdAt, long revision) {
+                   Map<String, Session> sessions, Instant createdAt, long revision, Set<String> roles) {
 
     public User {
         sessions = Map.copyOf(sessions);
+        roles = roles == null ? Set.of() : Set.copyOf(roles);
     }
 
+    /** A user without roles. */
+    public User(String userId, String username, String passwordHash, long tokenCount,
+                Map<String, Session> sessions, Instant createdAt, long revision) {
+        this(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, Set.of());
+    }
+
+    /** The principal of a session's tokens: they carry the user's roles as stored now. */
     public Principal principal(Session session) {
-        return new Principal(userId, username, tokenCount, session.id());
+        return new Principal(userId, username, tokenCount, session.id(), roles);
+    }
+
+    public User withRoles(Set<String> changed) {
+        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, changed);
     }
 
     public Optional<Session> session(String id) {
@@ -43,33 +57,33 @@ public record User(String userId, String username, String passwordHash, long tok
                 .limit(Math.max(0, maxSessions - 1))
                 .forEach(s -> kept.put(s.id(), s));
         kept.put(session.id(), session);
-        return new User(userId, username, passwordHash, tokenCount, kept, createdAt, revision);
+        return new User(userId, username, passwordHash, tokenCount, kept, createdAt, revision, roles);
     }
 
     public User replacingSession(Session session) {
         var next = new LinkedHashMap<>(sessions);
         next.put(session.id(), session);
-        return new User(userId, username, passwordHash, tokenCount, next, createdAt, revision);
+        return new User(userId, username, passwordHash, tokenCount, next, createdAt, revision, roles);
     }
 
     public User withoutSession(String sessionId) {
         var next = new LinkedHashMap<>(sessions);
         next.remove(sessionId);
-        return new User(userId, username, passwordHash, tokenCount, next, createdAt, revision);
+        return new User(userId, username, passwordHash, tokenCount, next, createdAt, revision, roles);
     }
 
     /** Every token minted so far stops working: the count moves on and no session survives. */
     public User revokingAllSessions() {
-        return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision);
+        return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision, roles);
     }
 
     public User withPasswordHash(String hash) {
-        return new User(userId, username, hash, tokenCount, sessions, createdAt, revision);
+        return new User(userId, username, hash, tokenCount, sessions, createdAt, revision, roles);
     }
 
     @Override
     public String toString() {
         return "User[userId=" + userId + ", username=" + username + ", tokenCount=" + tokenCount
-                + ", sessions=" + sessions.size() + ", revision=" + revision + "]";
+                + ", sessions=" + sessions.size() + ", revision=" + revision + ", roles=" + roles + "]";
     }
 }

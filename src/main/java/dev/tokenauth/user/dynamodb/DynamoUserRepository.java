@@ -67,25 +67,35 @@ public final class DynamoUserRepository implements UserRepository {
 
     @Override
     public boolean update(User updated) {
+        var values = new java.util.HashMap<String, AttributeValue>(Map.of(
+                ":hash", AttributeValue.fromS(updated.passwordHash()),
+                ":count", UserItem.number(updated.tokenCount()),
+                ":sessions", UserItem.sessions(updated.sessions()),
+                ":next", UserItem.number(updated.revision() + 1),
+                ":revision", UserItem.number(updated.revision()),
+                ":userId", AttributeValue.fromS(updated.userId())));
+        String roles;
+        if (updated.roles().isEmpty()) {
+            roles = " REMOVE #roles";
+        } else {
+            roles = ", #roles = :roles";
+            values.put(":roles", AttributeValue.fromSs(java.util.List.copyOf(updated.roles())));
+        }
         try {
             dynamo.updateItem(request -> request
                     .tableName(table)
                     .key(UserItem.key(updated.username()))
-                    .updateExpression("SET #hash = :hash, #count = :count, #sessions = :sessions, #revision = :next")
+                    .updateExpression("SET #hash = :hash, #count = :count, #sessions = :sessions, #revision = :next"
+                            + roles)
                     .conditionExpression("#userId = :userId AND #revision = :revision")
                     .expressionAttributeNames(Map.of(
                             "#hash", UserItem.PASSWORD_HASH,
                             "#count", UserItem.TOKEN_COUNT,
                             "#sessions", UserItem.SESSIONS,
                             "#revision", UserItem.REVISION,
-                            "#userId", UserItem.USER_ID))
-                    .expressionAttributeValues(Map.of(
-                            ":hash", AttributeValue.fromS(updated.passwordHash()),
-                            ":count", UserItem.number(updated.tokenCount()),
-                            ":sessions", UserItem.sessions(updated.sessions()),
-                            ":next", UserItem.number(updated.revision() + 1),
-                            ":revision", UserItem.number(updated.revision()),
-                            ":userId", AttributeValue.fromS(updated.userId()))));
+                            "#userId", UserItem.USER_ID,
+                            "#roles", UserItem.ROLES))
+                    .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

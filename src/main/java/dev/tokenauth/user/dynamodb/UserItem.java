@@ -2,7 +2,9 @@ package dev.tokenauth.user.dynamodb;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
@@ -18,6 +20,8 @@ final class UserItem {
     static final String SESSIONS = "sessions";
     static final String CREATED_AT = "createdAt";
     static final String REVISION = "revision";
+    /** A string set, absent when the user has no role (DynamoDB has no empty sets). */
+    static final String ROLES = "roles";
     // Inside each session of the sessions map: rotatedAt in epoch seconds (a token issue time),
     // createdAt in epoch milliseconds (orders sessions for eviction).
     static final String GENERATION = "gen";
@@ -32,14 +36,18 @@ final class UserItem {
     }
 
     static Map<String, AttributeValue> toItem(User user) {
-        return Map.of(
+        var item = new LinkedHashMap<>(Map.of(
                 USERNAME, AttributeValue.fromS(user.username()),
                 USER_ID, AttributeValue.fromS(user.userId()),
                 PASSWORD_HASH, AttributeValue.fromS(user.passwordHash()),
                 TOKEN_COUNT, number(user.tokenCount()),
                 SESSIONS, sessions(user.sessions()),
                 CREATED_AT, AttributeValue.fromS(user.createdAt().toString()),
-                REVISION, number(user.revision()));
+                REVISION, number(user.revision())));
+        if (!user.roles().isEmpty()) {
+            item.put(ROLES, AttributeValue.fromSs(List.copyOf(user.roles())));
+        }
+        return item;
     }
 
     static User fromItem(Map<String, AttributeValue> item) {
@@ -55,7 +63,8 @@ final class UserItem {
                 Long.parseLong(item.get(TOKEN_COUNT).n()),
                 sessions,
                 Instant.parse(item.get(CREATED_AT).s()),
-                Long.parseLong(item.get(REVISION).n()));
+                Long.parseLong(item.get(REVISION).n()),
+                item.containsKey(ROLES) ? Set.copyOf(item.get(ROLES).ss()) : Set.of());
     }
 
     static AttributeValue sessions(Map<String, Session> sessions) {

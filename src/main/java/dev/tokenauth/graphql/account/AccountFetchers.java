@@ -1,16 +1,18 @@
-package dev.tokenauth.graphql;
+package dev.tokenauth.graphql.account;
 
+import java.util.List;
 import java.util.Map;
 
-import dev.tokenauth.token.Principal;
+import dev.tokenauth.graphql.Auth;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.user.AccountService;
-import dev.tokenauth.user.AuthException;
 import dev.tokenauth.user.User;
 import graphql.schema.DataFetcher;
-import graphql.schema.DataFetchingEnvironment;
 
-/** The resolvers: each reads its arguments and context and delegates to {@link AccountService}. */
+/**
+ * The account resolvers: each reads its arguments and context and delegates to
+ * {@link AccountService}. Who may call them is declared in {@code account.graphqls}.
+ */
 final class AccountFetchers {
 
     private final AccountService accounts;
@@ -20,7 +22,8 @@ final class AccountFetchers {
     }
 
     DataFetcher<Map<String, Object>> loggedInUser() {
-        return env -> view(accounts.currentUser(principal(env)));
+        // @authenticated(live: true) has read the user already; this is the same read.
+        return env -> view(Auth.liveUser(env));
     }
 
     DataFetcher<Map<String, Object>> login() {
@@ -32,26 +35,22 @@ final class AccountFetchers {
     }
 
     DataFetcher<Boolean> logout() {
-        return env -> accounts.logout(principal(env));
+        return env -> accounts.logout(Auth.principal(env));
     }
 
     DataFetcher<Boolean> logoutEverywhere() {
-        return env -> accounts.logoutEverywhere(principal(env));
+        return env -> accounts.logoutEverywhere(Auth.principal(env));
     }
 
     DataFetcher<Map<String, Object>> changePassword() {
-        return env -> view(accounts.changePassword(principal(env), env.getArgument("oldPassword"),
+        return env -> view(accounts.changePassword(Auth.principal(env), env.getArgument("oldPassword"),
                 env.getArgument("newPassword")));
     }
 
-    private static Principal principal(DataFetchingEnvironment env) {
-        RequestContext context = env.getGraphQlContext().get(RequestContext.class);
-        return context.principal().orElseThrow(AuthException::unauthenticated);
-    }
-
     /** The GraphQL User type: never the password hash, the token count or the sessions. */
-    private static Map<String, Object> view(User user) {
-        return Map.of("id", user.userId(), "username", user.username(), "createdAt", user.createdAt().toString());
+    static Map<String, Object> view(User user) {
+        return Map.of("id", user.userId(), "username", user.username(), "createdAt", user.createdAt().toString(),
+                "roles", List.copyOf(new java.util.TreeSet<>(user.roles())));
     }
 
     private static Map<String, Object> view(TokenPair tokens) {

@@ -1,0 +1,43 @@
+package dev.tokenauth.graphql.account;
+
+import java.util.List;
+
+import dev.tokenauth.graphql.ApiError;
+import dev.tokenauth.graphql.ErrorCode;
+import dev.tokenauth.graphql.GraphqlModule;
+import dev.tokenauth.user.Roles;
+import dev.tokenauth.user.User;
+import graphql.schema.DataFetcher;
+import graphql.schema.idl.RuntimeWiring;
+
+/** Role administration: {@code grantRole} and {@code revokeRole}, for admins (see {@code roles.graphqls}). */
+public final class RolesModule implements GraphqlModule {
+
+    private final Roles roles;
+
+    public RolesModule(Roles roles) {
+        this.roles = roles;
+    }
+
+    @Override
+    public List<String> schemaResources() {
+        return List.of("graphql/roles.graphqls");
+    }
+
+    @Override
+    public void wire(RuntimeWiring.Builder wiring) {
+        wiring.type("Mutation", type -> type
+                .dataFetcher("grantRole", change(true))
+                .dataFetcher("revokeRole", change(false)));
+    }
+
+    private DataFetcher<Object> change(boolean grant) {
+        return env -> {
+            String username = env.getArgument("username");
+            String role = env.getArgument("role");
+            User changed = (grant ? roles.grant(username, role) : roles.revoke(username, role))
+                    .orElseThrow(() -> ApiError.of(ErrorCode.NOT_FOUND, "No such user"));
+            return AccountFetchers.view(changed);
+        };
+    }
+}
