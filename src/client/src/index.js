@@ -72,7 +72,11 @@ export function createAuthFetch(options = {}) {
   }
 
   function isExpiring(pair) {
-    return accessExpiresAt(pair) - refreshSkewSeconds * 1000 <= now();
+    // At most half the token's lifetime early, so a short-lived token is not refreshed on every request.
+    const payload = decodeJwtPayload(pair.accessToken);
+    const lifetimeMs = Number.isFinite(payload?.exp) && Number.isFinite(payload?.iat)
+      ? (payload.exp - payload.iat) * 1000 : Infinity;
+    return accessExpiresAt(pair) - Math.min(refreshSkewSeconds * 1000, lifetimeMs / 2) <= now();
   }
 
   // An explicit new login (login, register, changePassword, setTokens): replaces what is stored.
@@ -207,20 +211,22 @@ export function createAuthFetch(options = {}) {
     });
   }
 
-  // Runs `task(waited)` holding the cross-tab lock; `waited` says another tab held it first.
+  // Runs `task(waited)` holding the cross-tab lock; `waited` says another tab may have held it first.
   async function withLock(task) {
     if (!locks) return task(false);
-    const free = await locks.request(lockName, { ifAvailable: true },
-      async (lock) => (lock ? { value: await task(false) } : null));
-    if (free) return free.value;
     let started = false;
+    const run = (waited) => {
+      started = true;
+      return task(waited);
+    };
     try {
-      return await locks.request(lockName, { signal: AbortSignal.timeout(lockTimeoutMs) }, () => {
-        started = true;
-        return task(true);
-      });
+      const free = await locks.request(lockName, { ifAvailable: true },
+        async (lock) => (lock ? { value: await run(false) } : null));
+      if (free) return free.value;
+      return await locks.request(lockName, { signal: AbortSignal.timeout(lockTimeoutMs) }, () => run(true));
     } catch (error) {
-      // A tab that holds the lock too long (frozen, or its request hangs): go on without it.
+      // No lock to be had (held too long by a frozen tab, or refused): go on without it; the
+      // server's grace window answers a second refresh with the same pair.
       if (!started) return task(true);
       throw error;
     }

@@ -169,6 +169,30 @@ describe('refresh', () => {
     assert.equal(fetch.calls[1].access, null);
   });
 
+  it('refreshes a token shorter-lived than the skew only in the second half of its life', async () => {
+    const now = clock(1_000);
+    const { authFetch, fetch } = client({ stored: pair({ iat: 1_000, ttl: 4 }), now, refreshSkewSeconds: 5 });
+    now.advance(1.9);
+    await authFetch(URL, query());
+    assert.notEqual(fetch.calls[0].access, null);
+    now.advance(0.1);
+    await authFetch(URL, query());
+    assert.equal(fetch.calls[1].access, null);
+  });
+
+  it('goes on without the cross-tab lock when the lock manager refuses', async () => {
+    const now = clock(1_000);
+    const next = pair({ gen: 2, iat: 1_000 });
+    const locks = { request: async () => { throw new DOMException('no locks here', 'SecurityError'); } };
+    const { authFetch, fetch, store } = client({
+      stored: pair({ iat: 980 }), now, locks, respond: () => json({ data: {} }, { headers: withPair(next) }),
+    });
+    const response = await authFetch(URL, query());
+    assert.equal(response.status, 200);
+    assert.equal(fetch.calls[0].access, null);
+    assert.equal(store.get().accessToken, next.accessToken);
+  });
+
   it('times expiry from when the pair arrived, so a client clock an hour off still refreshes on time', async () => {
     const now = clock(1_000 + 3600);
     const { authFetch, fetch } = client({ stored: null, now });

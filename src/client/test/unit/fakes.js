@@ -1,4 +1,5 @@
 // Test doubles: tokens shaped like the server's, a scriptable fetch, a clock and a lock manager.
+import { memoryStore } from '../../src/index.js';
 
 const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -90,3 +91,19 @@ export function fakeLocks() {
 }
 
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** Resolves once `condition()` is true; fails after `timeoutMs` (for messages between tabs). */
+export async function eventually(condition, { timeoutMs = 5000, what = 'the condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** A memory store that remembers every pair written to it. */
+export function recordingStore(initial = null) {
+  const store = memoryStore(initial);
+  const written = [];
+  return { ...store, set: (value) => { written.push(value); store.set(value); }, written };
+}

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
 import { createAuthFetch, memoryStore } from '../../src/index.js';
-import { clock, deferred, fakeFetch, fakeLocks, json, pair, settle, withPair } from './fakes.js';
+import {
+  clock, deferred, eventually, fakeFetch, fakeLocks, json, pair, recordingStore, settle, withPair,
+} from './fakes.js';
 
 const URL = 'http://127.0.0.1:1/graphql';
 const query = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ loggedInUser { id } }"}' };
@@ -16,7 +18,7 @@ function tabs(count, { respond, now = clock(), stored = [] } = {}) {
   const locks = fakeLocks();
   const fetch = fakeFetch(respond);
   const list = Array.from({ length: count }, (_, index) => {
-    const store = memoryStore(stored[index] ?? null);
+    const store = recordingStore(stored[index] ?? null);
     const loggedOut = [];
     const authFetch = createAuthFetch({
       url: URL, store, fetch, now, locks, channelName, crossTab: true, onLoggedOut: (event) => loggedOut.push(event.reason),
@@ -35,8 +37,7 @@ describe('tabs of one origin', () => {
   it('a login in one tab logs the others in', async () => {
     const { tabs: [a, b] } = tabs(2, { respond: () => json({ data: { login: pair({ sid: 'l1' }) } }) });
     await a.authFetch.login({ username: 'ada', password: 'correct horse battery staple' });
-    await settle();
-    assert.equal(b.store.get().accessToken, a.store.get().accessToken);
+    await eventually(() => b.store.get()?.accessToken === a.store.get().accessToken, { what: 'the pair in tab b' });
   });
 
   it('a new tab with nothing stored takes the pair of an open tab', async () => {
@@ -44,8 +45,7 @@ describe('tabs of one origin', () => {
     const { channelName } = tabs(1, { stored: [stored] });
     const store = memoryStore();
     open.push(createAuthFetch({ store, crossTab: true, channelName, fetch: fakeFetch() }));
-    await settle();
-    assert.equal(store.get().accessToken, stored.accessToken);
+    await eventually(() => store.get()?.accessToken === stored.accessToken, { what: 'the pair in the new tab' });
   });
 
   it('one refresh for all tabs: the others wait for the lock and take the new pair', async () => {
@@ -69,26 +69,27 @@ describe('tabs of one origin', () => {
   });
 
   it('a rotated pair reaches the other tabs, and an older one sent later does not replace it', async () => {
-    const gen3 = pair({ gen: 3, iat: 1_010 });
     const gen2 = pair({ gen: 2, iat: 1_005 });
-    let answer = gen3;
-    const { tabs: [a, b] } = tabs(2, {
-      stored: [pair(), pair()], respond: () => json({ data: {} }, { headers: withPair(answer) }),
+    const gen3 = pair({ gen: 3, iat: 1_010 });
+    const gen4 = pair({ gen: 4, iat: 1_015 });
+    const { tabs: [a, b], channelName } = tabs(2, {
+      stored: [pair(), pair()], respond: () => json({ data: {} }, { headers: withPair(gen3) }),
     });
     await a.authFetch(URL, query);
-    await settle();
-    assert.equal(b.store.get().accessToken, gen3.accessToken);
-    answer = gen2;
-    await a.authFetch(URL, query);
-    await settle();
-    assert.equal(a.store.get().accessToken, gen3.accessToken);
-    assert.equal(b.store.get().accessToken, gen3.accessToken);
+    await eventually(() => b.store.get()?.accessToken === gen3.accessToken, { what: 'gen 3 in tab b' });
+    // Another tab's messages arrive in the order it sent them: gen 2, then gen 4.
+    const other = new BroadcastChannel(channelName);
+    other.postMessage({ type: 'tokens', from: 'other', pair: gen2 });
+    other.postMessage({ type: 'tokens', from: 'other', pair: gen4 });
+    other.close();
+    await eventually(() => b.store.get()?.accessToken === gen4.accessToken, { what: 'gen 4 in tab b' });
+    assert.ok(!b.store.written.some((p) => p?.accessToken === gen2.accessToken), 'gen 2 never stored');
   });
 
   it('a logout in one tab logs the others out', async () => {
     const { tabs: [a, b, c] } = tabs(3, { stored: [pair(), pair(), pair()], respond: () => json({ data: { logout: true } }) });
     assert.equal(await a.authFetch.logout(), true);
-    await settle();
+    await eventually(() => b.loggedOut.length > 0 && c.loggedOut.length > 0, { what: 'the other tabs logged out' });
     assert.deepEqual(a.loggedOut, ['logout']);
     assert.deepEqual(b.loggedOut, ['other-tab']);
     assert.deepEqual(c.loggedOut, ['other-tab']);
@@ -100,7 +101,7 @@ describe('tabs of one origin', () => {
       stored: [pair(), pair()], respond: () => json({ errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] }),
     });
     await a.authFetch(URL, query);
-    await settle();
+    await eventually(() => b.loggedOut.length > 0, { what: 'tab b logged out' });
     assert.deepEqual(a.loggedOut, ['unauthenticated']);
     assert.deepEqual(b.loggedOut, ['other-tab']);
   });
