@@ -1,0 +1,88 @@
+export declare const ACCESS_HEADER: 'x-access-token';
+export declare const REFRESH_HEADER: 'x-refresh-token';
+
+/** The pair as the store keeps it; `receivedAt` is when this client got it (ms, local clock). */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  receivedAt?: number;
+}
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+  deviceToken?: string | null;
+}
+
+/** Synchronous, so that reading, comparing and writing the pair cannot interleave with another request. */
+export interface TokenStore {
+  get(): TokenPair | null;
+  set(pair: TokenPair | null): void;
+  getDeviceToken?(): string | null;
+  setDeviceToken?(token: string | null): void;
+  /** Changes made elsewhere (another tab writing the same storage). Returns an unsubscribe function. */
+  subscribe?(listener: () => void): () => void;
+}
+
+export type LoggedOutReason = 'unauthenticated' | 'logout' | 'other-tab';
+
+export interface AuthFetchOptions {
+  /** The GraphQL endpoint, used by login, register, logout, logoutEverywhere and changePassword. */
+  url?: string | URL;
+  /** Where the pair lives. Default: memoryStore(). */
+  store?: TokenStore;
+  /** The fetch to wrap. Default: globalThis.fetch at call time. */
+  fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /** Called once when this client goes from logged in to logged out, with the reason. */
+  onLoggedOut?: (event: { reason: LoggedOutReason }) => void;
+  /** Share the pair, the refresh and logout with other tabs of the origin. Default: true in a browser page. */
+  crossTab?: boolean;
+  /** Web Locks name for the cross-tab refresh lock. */
+  lockName?: string;
+  /** BroadcastChannel name. */
+  channelName?: string;
+  /** A LockManager. Default: navigator.locks when crossTab. */
+  locks?: LockManager | null;
+  /** Refresh this many seconds before the access token expires. Default 5. */
+  refreshSkewSeconds?: number;
+  /** How long to wait for another tab's refresh before refreshing anyway. Default 15000. */
+  lockTimeoutMs?: number;
+  /** The server's login takes and returns a deviceToken (Tokens.deviceToken). Default false. */
+  deviceTokens?: boolean;
+  /** The clock, in ms. Default Date.now. */
+  now?: () => number;
+}
+
+export interface AuthFetch {
+  (input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  login(credentials: { username: string; password: string; deviceToken?: string | null }): Promise<Tokens>;
+  register(credentials: { username: string; password: string }): Promise<Tokens>;
+  changePassword(passwords: { oldPassword: string; newPassword: string }): Promise<Tokens>;
+  /** Logs out here and in the other tabs, then ends the session on the server; true when it confirmed. */
+  logout(): Promise<boolean>;
+  /** Like logout, but the server ends every session of the user. */
+  logoutEverywhere(): Promise<boolean>;
+  getTokens(): { accessToken: string; refreshToken: string } | null;
+  /** Stores a pair obtained elsewhere, as a new login (shared with the other tabs). */
+  setTokens(tokens: Tokens): Tokens;
+  /** Closes the BroadcastChannel and the storage listener. */
+  close(): void;
+}
+
+export declare function createAuthFetch(options?: AuthFetchOptions): AuthFetch;
+
+export declare class AuthError extends Error {
+  code: string | null;
+  status: number | null;
+  errors: unknown[];
+  retryAfterSeconds: number | null;
+}
+
+export declare function memoryStore(initial?: Tokens | null): TokenStore;
+export declare function sessionStorageStore(options?: { key?: string; storage?: Storage }): TokenStore;
+export declare function localStorageStore(options?: { key?: string; storage?: Storage }): TokenStore;
+
+export declare function decodeJwtPayload(token: string): Record<string, unknown> | null;
+export declare function comparePairs(candidate: TokenPair, current: TokenPair): number | null;
+export declare function accessExpiresAt(pair: TokenPair): number;
+export declare function mergeHeaders(input: RequestInfo | URL, init?: RequestInit): Headers;
