@@ -1,14 +1,23 @@
 package dev.tokenauth.config;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.http.GraphqlHttpHandler;
+import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.graphql.AccountOperations;
+import dev.tokenauth.session.SessionService;
 import dev.tokenauth.session.TokenMiddleware;
 import dev.tokenauth.token.TokenService;
-import dev.tokenauth.user.AccountService;
+import dev.tokenauth.user.AccountDeletionService;
+import dev.tokenauth.user.LoginService;
+import dev.tokenauth.user.LoginThrottle;
+import dev.tokenauth.user.PasswordChangeService;
 import dev.tokenauth.user.PasswordHasher;
-import dev.tokenauth.user.dynamodb.DynamoLoginAttempts;
+import dev.tokenauth.user.RegistrationService;
+import dev.tokenauth.user.RegistrationThrottle;
+import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -25,13 +34,27 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
                          DynamoUserRepository users) {
 
     public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock) {
+        return build(config, dynamo, clock, SecurityEvents.NONE);
+    }
+
+    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, SecurityEvents events) {
         var tokens = new TokenService(config.tokens(), clock);
         var hasher = new PasswordHasher(config.bcryptCost());
         var users = new DynamoUserRepository(dynamo, config.usersTable());
-        var attempts = new DynamoLoginAttempts(dynamo, config.usersTable(), config.accounts().backoff().memory());
-        var accounts = new AccountService(users, attempts, hasher, tokens, clock, config.accounts());
-        var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, accounts),
-                new GraphqlEngine(accounts, config.graphql()), config.corsAllowedOrigins(), config.maxBodyBytes());
+        var counters = new DynamoAttemptCounters(dynamo, config.usersTable());
+        var accounts = config.accounts();
+        var loginThrottle = new LoginThrottle(counters, accounts.backoff());
+        var sessions = new SessionService(users, tokens, clock, accounts.sessions(), events);
+        var operations = new AccountOperations(
+                new RegistrationService(users, hasher,
+                        new RegistrationThrottle(counters, accounts.registrationsPerIpPerHour(), Duration.ofHours(1)),
+                        sessions, clock, accounts.registrationEnabled(), events),
+                new LoginService(users, hasher, loginThrottle, sessions, tokens, clock, events),
+                new PasswordChangeService(users, hasher, loginThrottle, sessions, clock, events),
+                new AccountDeletionService(users, hasher, loginThrottle, sessions, clock, events),
+                sessions);
+        var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
+                new GraphqlEngine(operations, config.graphql()), config.corsAllowedOrigins(), config.maxBodyBytes());
         return new Components(handler, tokens, hasher, users);
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.tokenauth.user.AccountService;
 import graphql.ErrorClassification;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
@@ -47,7 +46,7 @@ public final class GraphqlEngine {
     private final GraphqlLimits limits;
     private final ParserOptions parserOptions;
 
-    public GraphqlEngine(AccountService accounts, GraphqlLimits limits) {
+    public GraphqlEngine(AccountOperations accounts, GraphqlLimits limits) {
         this.limits = limits;
         this.parserOptions = ParserOptions.getDefaultOperationParserOptions().transform(options -> options
                 .maxTokens(limits.maxTokens())

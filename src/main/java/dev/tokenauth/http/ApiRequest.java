@@ -75,6 +75,12 @@ final class ApiRequest {
         return context != null && context.getRequestId() != null ? context.getRequestId() : "unknown";
     }
 
+    /** The client address as API Gateway saw it (not X-Forwarded-For, which the client writes). */
+    String sourceIp() {
+        var context = event.getRequestContext();
+        return context != null && context.getIdentity() != null ? context.getIdentity().getSourceIp() : null;
+    }
+
     /** The body as text, or an {@link HttpException} for oversized, bad base64 or bad UTF-8 input. */
     String body(int maxBytes) {
         String raw = event.getBody();

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.tokenauth.audit.Caller;
 import dev.tokenauth.graphql.ErrorCodes;
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlRequest;
@@ -128,11 +129,12 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             cors.addPreflightTo(headers, origin);
             return response(204, headers, "");
         }
+        var caller = new Caller(request.requestId(), request.sourceIp(), request.header("user-agent").orElse(null));
         AuthOutcome auth = middleware.authenticate(
                 request.header(ACCESS_TOKEN_HEADER).orElse(null),
-                request.header(REFRESH_TOKEN_HEADER).orElse(null));
+                request.header(REFRESH_TOKEN_HEADER).orElse(null), caller);
         ExecutionResult result = engine.execute(graphqlRequest,
-                new RequestContext(auth.principal(), request.requestId()));
+                new RequestContext(auth.principal(), request.requestId(), caller));
 
         var headers = baseHeaders(origin, mediaType);
         auth.refreshedTokens().ifPresent(tokens -> {

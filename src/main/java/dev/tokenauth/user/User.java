@@ -35,11 +35,14 @@ public record User(String userId, String username, String passwordHash, long tok
                 && sessions.containsKey(principal.sessionId());
     }
 
-    /** With one more session; the oldest ones go when there would be more than {@code maxSessions}. */
+    /**
+     * With one more session; the ones used least recently go when there would be more than
+     * {@code maxSessions}: a device in daily use outlives one logged in last week and then forgotten.
+     */
     public User withSession(Session session, int maxSessions) {
         var kept = new LinkedHashMap<String, Session>();
         sessions.values().stream()
-                .sorted(Comparator.comparing(Session::createdAt).reversed())
+                .sorted(Comparator.comparing(Session::lastUsedAt).reversed())
                 .limit(Math.max(0, maxSessions - 1))
                 .forEach(s -> kept.put(s.id(), s));
         kept.put(session.id(), session);

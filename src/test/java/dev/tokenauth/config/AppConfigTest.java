@@ -21,8 +21,8 @@ class AppConfigTest {
         assertThat(config.tokens().refreshTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(config.bcryptCost()).isEqualTo(10);
         assertThat(config.accounts().registrationEnabled()).isTrue();
-        assertThat(config.accounts().maxSessions()).isEqualTo(10);
-        assertThat(config.accounts().refreshGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.accounts().sessions().maxSessions()).isEqualTo(10);
+        assertThat(config.accounts().sessions().refreshGrace()).isEqualTo(Duration.ofSeconds(AppConfig.DEFAULT_REFRESH_GRACE_SECONDS));
         assertThat(config.accounts().backoff()).isEqualTo(dev.tokenauth.user.LoginBackoff.DEFAULT);
         assertThat(config.graphql()).isEqualTo(dev.tokenauth.graphql.GraphqlLimits.DEFAULTS);
         assertThat(config.tokens().previousAccessSecret()).isEmpty();

@@ -94,6 +94,25 @@ public final class DynamoUserRepository implements UserRepository {
         }
     }
 
+    @Override
+    public boolean delete(User expected) {
+        try {
+            dynamo.deleteItem(request -> request
+                    .tableName(table)
+                    .key(UserItem.key(expected.username()))
+                    .conditionExpression("#userId = :userId AND #revision = :revision")
+                    .expressionAttributeNames(Map.of("#userId", UserItem.USER_ID, "#revision", UserItem.REVISION))
+                    .expressionAttributeValues(Map.of(
+                            ":userId", AttributeValue.fromS(expected.userId()),
+                            ":revision", UserItem.number(expected.revision()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw unavailable("DeleteItem", e);
+        }
+    }
+
     /**
      * One cheap read of a key that cannot exist, so that a process restored from a snapshot opens
      * a fresh connection before the first request needs it. Failures are left to that request.

@@ -19,10 +19,12 @@ final class UserItem {
     static final String CREATED_AT = "createdAt";
     static final String REVISION = "revision";
     // Inside each session of the sessions map: rotatedAt in epoch seconds (a token issue time),
-    // createdAt in epoch milliseconds (orders sessions for eviction).
+    // createdAt and lastUsedAt in epoch milliseconds (the session's end; the order of eviction).
     static final String GENERATION = "gen";
     static final String ROTATED_AT = "rotatedAt";
     static final String SESSION_CREATED_AT = "createdAt";
+    static final String LAST_USED_AT = "lastUsedAt";
+    static final String LABEL = "label";
 
     private UserItem() {
     }
@@ -44,10 +46,16 @@ final class UserItem {
 
     static User fromItem(Map<String, AttributeValue> item) {
         var sessions = new LinkedHashMap<String, Session>();
-        item.get(SESSIONS).m().forEach((id, value) -> sessions.put(id, new Session(id,
-                Long.parseLong(value.m().get(GENERATION).n()),
-                Instant.ofEpochSecond(Long.parseLong(value.m().get(ROTATED_AT).n())),
-                Instant.ofEpochMilli(Long.parseLong(value.m().get(SESSION_CREATED_AT).n())))));
+        item.get(SESSIONS).m().forEach((id, value) -> {
+            var fields = value.m();
+            Instant created = Instant.ofEpochMilli(Long.parseLong(fields.get(SESSION_CREATED_AT).n()));
+            // Sessions stored before lastUsedAt and label existed: last used at their login, unlabelled.
+            Instant lastUsed = fields.containsKey(LAST_USED_AT)
+                    ? Instant.ofEpochMilli(Long.parseLong(fields.get(LAST_USED_AT).n())) : created;
+            String label = fields.containsKey(LABEL) ? fields.get(LABEL).s() : "";
+            sessions.put(id, new Session(id, Long.parseLong(fields.get(GENERATION).n()),
+                    Instant.ofEpochSecond(Long.parseLong(fields.get(ROTATED_AT).n())), created, lastUsed, label));
+        });
         return new User(
                 item.get(USER_ID).s(),
                 item.get(USERNAME).s(),
@@ -63,7 +71,9 @@ final class UserItem {
         sessions.forEach((id, session) -> map.put(id, AttributeValue.fromM(Map.of(
                 GENERATION, number(session.generation()),
                 ROTATED_AT, number(session.rotatedAt().getEpochSecond()),
-                SESSION_CREATED_AT, number(session.createdAt().toEpochMilli())))));
+                SESSION_CREATED_AT, number(session.createdAt().toEpochMilli()),
+                LAST_USED_AT, number(session.lastUsedAt().toEpochMilli()),
+                LABEL, AttributeValue.fromS(session.label())))));
         return AttributeValue.fromM(map);
     }
 

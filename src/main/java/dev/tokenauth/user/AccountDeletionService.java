@@ -1,0 +1,43 @@
+package dev.tokenauth.user;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import dev.tokenauth.audit.Caller;
+import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.session.SessionService;
+import dev.tokenauth.token.Principal;
+
+/**
+ * Deletes the caller's account once its password is checked: the user item goes, and with it
+ * every session, so every token stops working for resolvers that read the user. The name is free
+ * again at once; a new account under it has a new user id, which no earlier token or device token
+ * carries.
+ */
+public final class AccountDeletionService {
+
+    private final UserRepository users;
+    private final LoginThrottle throttle;
+    private final CurrentPassword current;
+    private final SecurityEvents events;
+
+    public AccountDeletionService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle,
+                                  SessionService sessions, Clock clock, SecurityEvents events) {
+        this.users = users;
+        this.throttle = throttle;
+        this.current = new CurrentPassword(users, hasher, throttle, sessions, clock, events);
+        this.events = events;
+    }
+
+    public boolean deleteAccount(Principal principal, String password, Caller caller) {
+        User checked = current.check(principal, password, caller);
+        current.writeChecked(principal, checked, password,
+                user -> users.delete(user) ? Optional.of(true) : Optional.empty());
+        // The name's failure counter is the only other item keyed by the user; device budgets are
+        // keyed by device and lapse on their own, and their tokens name a user id that no longer exists.
+        throttle.reset(LoginThrottle.Budget.ofName(checked.username()));
+        events.record(SecurityEvent.of(SecurityEvent.Type.ACCOUNT_DELETED, caller, checked.userId(), principal.sessionId()));
+        return true;
+    }
+}
