@@ -94,7 +94,7 @@ class AccountAttackIT {
         TokenPair pair = register(name);
         Principal principal = LambdaHarness.tokens(Duration.ZERO).verifyAccess(pair.accessToken()).orElseThrow();
         String expiredAccess = LambdaHarness.tokens(Duration.ofHours(-1)).issue(principal).accessToken();
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < Integer.getInteger("honest.rounds", 5); round++) {
             String refreshToken = pair.refreshToken();
             var responses = all(8, () -> lambda.invoke(Event.load("logged-in-user.json")
                     .header("x-access-token", expiredAccess).header("x-refresh-token", refreshToken)));

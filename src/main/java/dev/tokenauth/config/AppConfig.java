@@ -60,7 +60,7 @@ public record AppConfig(
     public static final String INTROSPECTION_ENABLED = "INTROSPECTION_ENABLED";
 
     /** How long a replaced refresh token still yields its successor: see docs/security.md. */
-    public static final int DEFAULT_REFRESH_GRACE_SECONDS = 10;
+    public static final int DEFAULT_REFRESH_GRACE_SECONDS = 5;
 
     /** The rules for accounts and sessions a deployment chooses. */
     public record Accounts(boolean registrationEnabled, int registrationsPerIpPerHour, SessionService.Policy sessions,

@@ -25,7 +25,7 @@ public final class TestAccounts {
     public static final String PASSWORD = "correct horse battery staple";
     public static final Caller CALLER = new Caller("request-1", "192.0.2.1", "Mozilla/5.0 (test)");
     public static final SessionService.Policy SESSIONS =
-            new SessionService.Policy(3, Duration.ofSeconds(10), Duration.ofDays(30));
+            new SessionService.Policy(3, Duration.ofSeconds(5), Duration.ofDays(30));
 
     public final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T08:00:00Z"));
     public final InMemoryAttemptCounters counters = new InMemoryAttemptCounters();
