@@ -129,7 +129,7 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             cors.addPreflightTo(headers, origin);
             return response(204, headers, "");
         }
-        var caller = new Caller(request.requestId(), request.sourceIp(), request.header("user-agent").orElse(null));
+        var caller = new Caller(request.requestId(), request.sourceIp(), firstValue(request, "user-agent"));
         AuthOutcome auth = middleware.authenticate(
                 request.header(ACCESS_TOKEN_HEADER).orElse(null),
                 request.header(REFRESH_TOKEN_HEADER).orElse(null), caller);

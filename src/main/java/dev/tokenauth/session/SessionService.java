@@ -71,9 +71,19 @@ public final class SessionService {
                 precise, precise, Session.label(caller.userAgent()));
     }
 
-    /** {@code user} with {@code session} added; beyond the limit, the sessions used least recently go. */
+    /**
+     * {@code user} with {@code session} added; sessions past their end go, and beyond the limit
+     * the sessions used least recently.
+     */
     public User adding(User user, Session session) {
-        return user.withSession(session, policy.maxSessions());
+        Instant now = clock.instant();
+        User live = user;
+        for (Session existing : user.sessions().values()) {
+            if (!now.isBefore(existing.endsAt(policy.maxLifetime()))) {
+                live = live.withoutSession(existing.id());
+            }
+        }
+        return live.withSession(session, policy.maxSessions());
     }
 
     /** The tokens of a session's current generation; they never outlive the session. */

@@ -63,7 +63,12 @@ public final class LoginService {
      */
     public LoginResult login(String username, String password, String deviceToken, Caller caller) {
         Optional<String> name = Usernames.normalize(username);
-        if (password == null || !PasswordHasher.hasAcceptableLength(password) || name.isEmpty()) {
+        if (password == null || !PasswordHasher.hasAcceptableLength(password)) {
+            throw failed(caller, username, null);
+        }
+        if (name.isEmpty()) {
+            // No account can have such a name; it still costs what a wrong password costs.
+            hasher.matchesDecoy(password);
             throw failed(caller, username, null);
         }
         Optional<User> user = users.findByUsername(name.get());
