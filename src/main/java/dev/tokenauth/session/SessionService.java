@@ -20,6 +20,7 @@ import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.token.TokenService;
 import dev.tokenauth.user.AuthException;
 import dev.tokenauth.user.ConflictRetry;
+import dev.tokenauth.user.ConflictRetry.Attempt;
 import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import dev.tokenauth.user.UserRepository;
@@ -115,31 +116,31 @@ public final class SessionService {
             Optional<Session> live = found.flatMap(user -> user.session(presented.sessionId()))
                     .filter(session -> now.isBefore(session.endsAt(policy.maxLifetime())));
             if (live.isEmpty()) {
-                return Optional.of(Optional.empty());
+                return Attempt.done(Optional.<Refreshed>empty());
             }
             User user = found.get();
             Session session = live.get();
             if (claims.generation() == session.generation()) {
                 Session next = session.next(now, precise);
                 if (!users.update(user.replacingSession(next))) {
-                    return Optional.empty();
+                    return Attempt.conflict();
                 }
                 events.record(SecurityEvent.of(SecurityEvent.Type.SESSION_REFRESHED, caller, user.userId(), session.id()));
-                return Optional.of(Optional.of(refreshed(user, next)));
+                return Attempt.done(Optional.of(refreshed(user, next)));
             }
             boolean justReplaced = claims.generation() == session.generation() - 1
                     && !now.isAfter(session.rotatedAt().plus(policy.refreshGrace()));
             if (justReplaced) {
-                return Optional.of(Optional.of(refreshed(user, session)));
+                return Attempt.done(Optional.of(refreshed(user, session)));
             }
             if (claims.generation() > session.generation()) {
-                return Optional.of(Optional.empty());
+                return Attempt.done(Optional.<Refreshed>empty());
             }
             if (!users.update(user.revokingAllSessions())) {
-                return Optional.empty();
+                return Attempt.conflict();
             }
             events.record(SecurityEvent.of(SecurityEvent.Type.REFRESH_REUSE_DETECTED, caller, user.userId(), session.id()));
-            return Optional.of(Optional.empty());
+            return Attempt.done(Optional.<Refreshed>empty());
         });
     }
 
@@ -190,7 +191,7 @@ public final class SessionService {
         return ConflictRetry.untilWritten(() -> {
             User current = currentUser(principal);
             User changed = change.apply(current);
-            return users.update(changed) ? Optional.of(changed) : Optional.empty();
+            return Attempt.writtenOr(users.update(changed), changed);
         });
     }
 

@@ -1,7 +1,6 @@
 package dev.tokenauth.user;
 
 import java.time.Clock;
-import java.util.Optional;
 
 import dev.tokenauth.audit.Caller;
 import dev.tokenauth.audit.SecurityEvent;
@@ -33,7 +32,7 @@ public final class AccountDeletionService {
     public boolean deleteAccount(Principal principal, String password, Caller caller) {
         User checked = current.check(principal, password, caller);
         current.writeChecked(principal, checked, password,
-                user -> users.delete(user) ? Optional.of(true) : Optional.empty());
+                user -> ConflictRetry.Attempt.writtenOr(users.delete(user), true));
         // The name's failure counter is the only other item keyed by the user; device budgets are
         // keyed by device and lapse on their own, and their tokens name a user id that no longer exists.
         throttle.reset(LoginThrottle.Budget.ofName(checked.username()));

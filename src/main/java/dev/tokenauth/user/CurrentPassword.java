@@ -3,7 +3,6 @@ package dev.tokenauth.user;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Optional;
 import java.util.function.Function;
 
 import dev.tokenauth.audit.Caller;
@@ -60,7 +59,8 @@ final class CurrentPassword {
      * Writes {@code write(current)} for the item that was checked; when another request wrote
      * first, against the new item, after checking the password again if its hash changed.
      */
-    <T> T writeChecked(Principal principal, User checked, String password, Function<User, Optional<T>> write) {
+    <T> T writeChecked(Principal principal, User checked, String password,
+                       Function<User, ConflictRetry.Attempt<T>> write) {
         var first = new User[] {checked};
         return ConflictRetry.untilWritten(() -> {
             User current = first[0] != null ? first[0] : sessions.currentUser(principal);

@@ -111,12 +111,12 @@ public final class LoginService {
                 Optional<User> reread = users.findByUsername(verified.username())
                         .filter(user -> user.userId().equals(verified.userId()));
                 if (reread.isEmpty()) {
-                    return Optional.of(Optional.<User>empty());
+                    return ConflictRetry.Attempt.done(Optional.<User>empty());
                 }
                 current = reread.get();
                 if (!current.passwordHash().equals(verified.passwordHash())
                         && !hasher.matches(password, current.passwordHash())) {
-                    return Optional.of(Optional.<User>empty());
+                    return ConflictRetry.Attempt.done(Optional.<User>empty());
                 }
             }
             checked[0] = null;
@@ -127,7 +127,7 @@ public final class LoginService {
                 }
                 next = next.withPasswordHash(upgraded[0]);
             }
-            return users.update(next) ? Optional.of(Optional.of(next)) : Optional.empty();
+            return ConflictRetry.Attempt.writtenOr(users.update(next), Optional.of(next));
         });
     }
 

@@ -45,7 +45,7 @@ public final class LoginThrottle {
             Optional<AttemptCounters.Counter> stored =
                     counters.compareAndSet(budget.key(), expected[0], backoff.afterAttempt(expected[0], now), now);
             stored.ifPresent(current -> expected[0] = current);
-            return stored.isEmpty() ? Optional.of(true) : Optional.empty();
+            return ConflictRetry.Attempt.writtenOr(stored.isEmpty(), true);
         });
     }
 

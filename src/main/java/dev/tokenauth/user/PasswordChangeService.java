@@ -1,7 +1,6 @@
 package dev.tokenauth.user;
 
 import java.time.Clock;
-import java.util.Optional;
 
 import dev.tokenauth.audit.Caller;
 import dev.tokenauth.audit.SecurityEvent;
@@ -35,7 +34,7 @@ public final class PasswordChangeService {
         Session session = sessions.open(caller);
         User stored = current.writeChecked(principal, checked, oldPassword, user -> {
             User next = sessions.adding(user.withPasswordHash(hash).revokingAllSessions(), session);
-            return users.update(next) ? Optional.of(next) : Optional.empty();
+            return ConflictRetry.Attempt.writtenOr(users.update(next), next);
         });
         events.record(SecurityEvent.of(SecurityEvent.Type.PASSWORD_CHANGED, caller, stored.userId(), session.id()));
         return sessions.mint(stored, session);

@@ -38,7 +38,7 @@ public final class RegistrationThrottle {
                     : new AttemptCounters.Counter(1, Instant.EPOCH, now.plus(window));
             Optional<AttemptCounters.Counter> stored = counters.compareAndSet(key, current, next, now);
             stored.ifPresent(found -> expected[0] = found);
-            return stored.isEmpty() ? Optional.of(true) : Optional.empty();
+            return ConflictRetry.Attempt.writtenOr(stored.isEmpty(), true);
         });
     }
 }
