@@ -10,7 +10,8 @@ import dev.tokenauth.token.Principal;
 
 /**
  * Deletes the caller's account once its password is checked: the user item goes, and with it
- * every session, so every token stops working for resolvers that read the user. The name is free
+ * every session, so every token stops working for resolvers that read the user; so do the
+ * failed-login budgets of its name and of its trusted devices. The name is free
  * again at once; a new account under it has a new user id, which no earlier token or device token
  * carries.
  */
@@ -31,11 +32,11 @@ public final class AccountDeletionService {
 
     public boolean deleteAccount(Principal principal, String password, Caller caller) {
         User checked = current.check(principal, password, caller);
-        current.writeChecked(principal, checked, password,
-                user -> ConflictRetry.Attempt.writtenOr(users.delete(user), true));
-        // The name's failure counter is the only other item keyed by the user; device budgets are
-        // keyed by device and lapse on their own, and their tokens name a user id that no longer exists.
-        throttle.reset(LoginThrottle.Budget.ofName(checked.username()));
+        User deleted = current.writeChecked(principal, checked, password,
+                user -> ConflictRetry.Attempt.writtenOr(users.delete(user), user));
+        // Everything else stored for the user: the name's failure budget and each trusted device's.
+        throttle.reset(LoginThrottle.Budget.ofName(deleted.username()));
+        deleted.devices().forEach(device -> throttle.reset(LoginThrottle.Budget.ofDevice(device)));
         events.record(SecurityEvent.of(SecurityEvent.Type.ACCOUNT_DELETED, caller, checked.userId(), principal.sessionId()));
         return true;
     }

@@ -90,19 +90,22 @@ public final class LoginService {
         }
         throttle.reset(budget);
         Session session = sessions.open(caller);
-        User stored = storeSession(user.get(), password, session)
+        String deviceId = newDeviceId();
+        User stored = storeSession(user.get(), password, session, deviceId)
                 .orElseThrow(() -> failed(caller, name.get(), user.get().userId()));
         events.record(SecurityEvent.of(SecurityEvent.Type.LOGIN_SUCCEEDED, caller, stored.userId(), session.id()));
-        return new LoginResult(sessions.mint(stored, session), newDeviceToken(stored));
+        return new LoginResult(sessions.mint(stored, session),
+                tokens.issueDevice(stored.userId(), stored.username(), deviceId));
     }
 
     /**
      * Adds the session, on condition that the stored item is the one verified. When another
      * request wrote first, the password is checked again if the hash changed: empty when it no
      * longer matches (the password was changed) or the user is gone. A hash made with a lower cost
-     * than configured is replaced, but only the hash that was checked.
+     * than configured is replaced, but only the hash that was checked. The new device is trusted
+     * in the same write.
      */
-    private Optional<User> storeSession(User verified, String password, Session session) {
+    private Optional<User> storeSession(User verified, String password, Session session, String deviceId) {
         var upgraded = new String[1];
         var checked = new User[] {verified};
         return ConflictRetry.untilWritten(() -> {
@@ -120,7 +123,7 @@ public final class LoginService {
                 }
             }
             checked[0] = null;
-            User next = sessions.adding(current, session);
+            User next = sessions.adding(current, session).withDevice(deviceId);
             if (hasher.needsUpgrade(current.passwordHash())) {
                 if (upgraded[0] == null) {
                     upgraded[0] = hasher.hash(password);
@@ -131,20 +134,24 @@ public final class LoginService {
         });
     }
 
-    /** The device a valid device token names, if it was issued to this very user (not an earlier holder of the name). */
+    /**
+     * The device a valid device token names, if it was issued to this very user (not an earlier
+     * holder of the name) and is still among its trusted devices.
+     */
     private Optional<DeviceClaims> trustedDevice(String deviceToken, Optional<User> user) {
         if (deviceToken == null || deviceToken.isBlank() || user.isEmpty()) {
             return Optional.empty();
         }
         return tokens.verifyDevice(deviceToken)
                 .filter(device -> device.userId().equals(user.get().userId())
-                        && device.username().equals(user.get().username()));
+                        && device.username().equals(user.get().username())
+                        && user.get().devices().contains(device.deviceId()));
     }
 
-    private String newDeviceToken(User user) {
+    private String newDeviceId() {
         byte[] id = new byte[16];
         random.nextBytes(id);
-        return tokens.issueDevice(user.userId(), user.username(), Base64.getUrlEncoder().withoutPadding().encodeToString(id));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 
     private AuthException failed(Caller caller, String attempted, String userId) {

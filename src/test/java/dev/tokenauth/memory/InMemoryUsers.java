@@ -32,7 +32,8 @@ public class InMemoryUsers implements UserRepository {
             return false;
         }
         users.put(updated.username(), new User(updated.userId(), updated.username(), updated.passwordHash(),
-                updated.tokenCount(), updated.sessions(), updated.createdAt(), updated.revision() + 1));
+                updated.tokenCount(), updated.sessions(), updated.createdAt(), updated.revision() + 1,
+                updated.devices()));
         return true;
     }
 

@@ -27,11 +27,16 @@ class AccountDeletionServiceTest {
         Principal laptop = principal(accounts.register("ada"));
         var phone = accounts.login("ada", PASSWORD);
         catchThrowableOfType(AuthException.class, () -> accounts.login("ada", "one wrong guess"));
+        catchThrowableOfType(AuthException.class,
+                () -> accounts.login.login("ada", "a wrong guess from the phone", phone.deviceToken(), CALLER));
+        String phoneBudget = LoginThrottle.Budget.ofDevice(
+                accounts.tokens.verifyDevice(phone.deviceToken()).orElseThrow().deviceId()).key();
+        assertThat(accounts.counters.stored).containsKeys(LoginThrottle.Budget.ofName("ada").key(), phoneBudget);
 
         assertThat(accounts.deletion.deleteAccount(laptop, PASSWORD, CALLER)).isTrue();
 
         assertThat(accounts.users.findByUsername("ada")).isEmpty();
-        assertThat(accounts.counters.stored).doesNotContainKey(LoginThrottle.Budget.ofName("ada").key());
+        assertThat(accounts.counters.stored).doesNotContainKeys(LoginThrottle.Budget.ofName("ada").key(), phoneBudget);
         Principal phonePrincipal = principal(phone.tokens());
         for (Principal old : new Principal[] {laptop, phonePrincipal}) {
             assertThat(catchThrowableOfType(AuthException.class, () -> accounts.sessions.currentUser(old)).code())

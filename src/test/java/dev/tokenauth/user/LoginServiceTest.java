@@ -62,6 +62,24 @@ class LoginServiceTest {
     }
 
     @Test
+    void shouldStopTrustingADeviceOnceNewerDevicesHaveTakenItsPlace() {
+        accounts.register("ada");
+        String oldest = accounts.login("ada", PASSWORD).deviceToken();
+        String newest = null;
+        for (int i = 0; i < User.MAX_DEVICES; i++) {
+            newest = accounts.login("ada", PASSWORD).deviceToken();
+        }
+        for (int i = 0; i < LoginBackoff.DEFAULT.freeAttempts(); i++) {
+            String guess = "a guess at it " + i;
+            code(() -> accounts.login("ada", guess));
+        }
+        assertThat(code(() -> accounts.login.login("ada", PASSWORD, oldest, CALLER)))
+                .isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+        String trusted = newest;
+        assertThat(code(() -> accounts.login.login("ada", PASSWORD, trusted, CALLER))).isNull();
+    }
+
+    @Test
     void shouldRecordEachOutcomeOnceWithTheAttemptedNameForFailures() {
         accounts.register("ada");
         accounts.events.events.clear();

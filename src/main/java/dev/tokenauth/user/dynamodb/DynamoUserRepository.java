@@ -71,18 +71,21 @@ public final class DynamoUserRepository implements UserRepository {
             dynamo.updateItem(request -> request
                     .tableName(table)
                     .key(UserItem.key(updated.username()))
-                    .updateExpression("SET #hash = :hash, #count = :count, #sessions = :sessions, #revision = :next")
+                    .updateExpression("SET #hash = :hash, #count = :count, #sessions = :sessions, #devices = :devices, "
+                            + "#revision = :next")
                     .conditionExpression("#userId = :userId AND #revision = :revision")
                     .expressionAttributeNames(Map.of(
                             "#hash", UserItem.PASSWORD_HASH,
                             "#count", UserItem.TOKEN_COUNT,
                             "#sessions", UserItem.SESSIONS,
+                            "#devices", UserItem.DEVICES,
                             "#revision", UserItem.REVISION,
                             "#userId", UserItem.USER_ID))
                     .expressionAttributeValues(Map.of(
                             ":hash", AttributeValue.fromS(updated.passwordHash()),
                             ":count", UserItem.number(updated.tokenCount()),
                             ":sessions", UserItem.sessions(updated.sessions()),
+                            ":devices", UserItem.devices(updated.devices()),
                             ":next", UserItem.number(updated.revision() + 1),
                             ":revision", UserItem.number(updated.revision()),
                             ":userId", AttributeValue.fromS(updated.userId()))));

@@ -2,6 +2,7 @@ package dev.tokenauth.user.dynamodb;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.tokenauth.user.Session;
@@ -18,6 +19,7 @@ final class UserItem {
     static final String SESSIONS = "sessions";
     static final String CREATED_AT = "createdAt";
     static final String REVISION = "revision";
+    static final String DEVICES = "devices";
     // Inside each session of the sessions map: rotatedAt in epoch seconds (a token issue time),
     // createdAt and lastUsedAt in epoch milliseconds (the session's end; the order of eviction).
     static final String GENERATION = "gen";
@@ -41,7 +43,8 @@ final class UserItem {
                 TOKEN_COUNT, number(user.tokenCount()),
                 SESSIONS, sessions(user.sessions()),
                 CREATED_AT, AttributeValue.fromS(user.createdAt().toString()),
-                REVISION, number(user.revision()));
+                REVISION, number(user.revision()),
+                DEVICES, devices(user.devices()));
     }
 
     static User fromItem(Map<String, AttributeValue> item) {
@@ -63,7 +66,9 @@ final class UserItem {
                 Long.parseLong(item.get(TOKEN_COUNT).n()),
                 sessions,
                 Instant.parse(item.get(CREATED_AT).s()),
-                Long.parseLong(item.get(REVISION).n()));
+                Long.parseLong(item.get(REVISION).n()),
+                // Users stored before device tokens existed trust no device yet.
+                item.containsKey(DEVICES) ? item.get(DEVICES).l().stream().map(AttributeValue::s).toList() : List.of());
     }
 
     static AttributeValue sessions(Map<String, Session> sessions) {
@@ -75,6 +80,11 @@ final class UserItem {
                 LAST_USED_AT, number(session.lastUsedAt().toEpochMilli()),
                 LABEL, AttributeValue.fromS(session.label())))));
         return AttributeValue.fromM(map);
+    }
+
+    /** A list, not a string set: DynamoDB refuses empty sets. */
+    static AttributeValue devices(List<String> devices) {
+        return AttributeValue.fromL(devices.stream().map(AttributeValue::fromS).toList());
     }
 
     static AttributeValue number(long value) {
