@@ -26,7 +26,7 @@ public final class AccountDeletionService {
                                   SessionService sessions, Clock clock, SecurityEvents events) {
         this.users = users;
         this.throttle = throttle;
-        this.current = new CurrentPassword(users, hasher, throttle, sessions, clock, events);
+        this.current = new CurrentPassword(hasher, throttle, sessions, clock, events);
         this.events = events;
     }
 

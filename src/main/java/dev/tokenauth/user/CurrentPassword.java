@@ -20,16 +20,14 @@ final class CurrentPassword {
 
     static final String WRONG = "The current password is wrong";
 
-    private final UserRepository users;
     private final PasswordHasher hasher;
     private final LoginThrottle throttle;
     private final SessionService sessions;
     private final Clock clock;
     private final SecurityEvents events;
 
-    CurrentPassword(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, SessionService sessions,
+    CurrentPassword(PasswordHasher hasher, LoginThrottle throttle, SessionService sessions,
                     Clock clock, SecurityEvents events) {
-        this.users = users;
         this.hasher = hasher;
         this.throttle = throttle;
         this.sessions = sessions;

@@ -23,7 +23,7 @@ public final class PasswordChangeService {
         this.users = users;
         this.hasher = hasher;
         this.sessions = sessions;
-        this.current = new CurrentPassword(users, hasher, throttle, sessions, clock, events);
+        this.current = new CurrentPassword(hasher, throttle, sessions, clock, events);
         this.events = events;
     }
 
