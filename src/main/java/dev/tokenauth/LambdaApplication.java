@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.config.Components;
 import dev.tokenauth.config.SecretsManagerFetcher;
@@ -102,7 +103,7 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
         Thread builder = new Thread(() -> {
             try {
                 Components built = Components.build(config, Components.dynamoDbClient(config), Clock.systemUTC(),
-                        extraModules);
+                        SecurityEvents.NONE, extraModules);
                 future.complete(built);
                 // Then run the hot paths once (the first DynamoDB call opens the connection), in
                 // parallel with the rest of Spring's start, rather than in the first request.

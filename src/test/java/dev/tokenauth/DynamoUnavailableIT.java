@@ -71,7 +71,9 @@ class DynamoUnavailableIT {
             assertThat(grace.path("data").path("register").path("accessToken").stringValue()).isNotBlank();
             JsonNode login = json(call(handler, LOGIN, Map.of("u", "grace", "p", PASSWORD), null));
             assertThat(login.path("data").path("login").path("accessToken").stringValue()).isNotBlank();
-            assertThat(dynamo.scan(r -> r.tableName(TABLE)).items()).hasSize(1);
+            // One user; the registration also left its source address's counter.
+            assertThat(dynamo.scan(r -> r.tableName(TABLE)).items()).filteredOn(item -> item.containsKey("userId"))
+                    .hasSize(1);
         } finally {
             dynalite.close();
         }

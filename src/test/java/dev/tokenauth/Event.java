@@ -23,12 +23,26 @@ public final class Event {
         this.tree = tree;
     }
 
+    /**
+     * The event from the file, from a source address of its own (TEST-NET-2): registrations are
+     * limited per address, and tests that do not test that limit must not share one.
+     */
     public static Event load(String file) {
         try {
-            return new Event((ObjectNode) JSON.readTree(Files.readString(EVENTS.resolve(file))));
+            var event = new Event((ObjectNode) JSON.readTree(Files.readString(EVENTS.resolve(file))));
+            var random = java.util.concurrent.ThreadLocalRandom.current();
+            return event.sourceIp("198.51." + random.nextInt(100, 256) + "." + random.nextInt(1, 255));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Sets {@code requestContext.identity.sourceIp}, the address API Gateway saw. */
+    public Event sourceIp(String address) {
+        ObjectNode context = tree.get("requestContext") instanceof ObjectNode node ? node : tree.putObject("requestContext");
+        ObjectNode identity = context.get("identity") instanceof ObjectNode node ? node : context.putObject("identity");
+        identity.put("sourceIp", address);
+        return this;
     }
 
     /** Sets a header in both maps, as API Gateway does. */

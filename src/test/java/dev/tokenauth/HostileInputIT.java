@@ -128,6 +128,8 @@ class HostileInputIT {
             long categorySeed = seed + 1_000_003L * index++;
             tests.add(DynamicTest.dynamicTest(category.getKey() + " x" + count, () -> {
                 var random = new Random(categorySeed);
+                boolean forged = category.getKey().contains("forged");
+                long generationBefore = forged ? assertVictimTokensStillWork("before " + category.getKey()) : 0;
                 List<String> violations = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
                     Hostile hostile = category.getValue().apply(random, victim);
@@ -136,6 +138,11 @@ class HostileInputIT {
                     }
                 }
                 assertNoViolations(category.getKey(), violations);
+                if (forged) {
+                    assertThat(assertVictimTokensStillWork("after " + category.getKey()))
+                            .as("the victim's session generation: forged tokens neither rotate nor revoke it")
+                            .isEqualTo(generationBefore);
+                }
             }));
         }
         for (Path file : corpusFiles()) {
@@ -146,6 +153,22 @@ class HostileInputIT {
                 this::tableChangedOnlyByRegistrations));
         tests.add(DynamicTest.dynamicTest("no generated password or token in the logs", this::noSecretInLogs));
         return tests.stream();
+    }
+
+    /**
+     * Forged tokens must neither authenticate nor harm the victim: the genuine access token still
+     * reads the victim, and the victim's session is still stored; returns its generation, which
+     * forged tokens must not move (checked in the table: using the refresh token would move it).
+     */
+    private long assertVictimTokensStillWork(String when) {
+        LambdaResponse response = lambda.invoke(Event.load("logged-in-user.json")
+                .header("x-access-token", victim.tokens().accessToken()));
+        assertThat(response.data("loggedInUser").path("username").stringValue()).as("the victim's access token " + when)
+                .isEqualTo(victim.username());
+        var session = lambda.users().findByUsername(victim.username()).orElseThrow()
+                .session(victim.principal().sessionId());
+        assertThat(session).as("the victim's session " + when).isPresent();
+        return session.get().generation();
     }
 
     // ---------------------------------------------------------------- per event
@@ -329,7 +352,7 @@ class HostileInputIT {
      * Identities and credentials are never changed by hostile input. Sessions may change: the
      * batch also sends the victim's genuine tokens and password (in odd headers, odd casing), and a
      * login, a refresh or a replayed refresh token legitimately writes the victim's sessions.
-     * Failed logins leave per-name counters, which are not users.
+     * Failed logins and registrations leave counters (per name, device or source address), which are not users.
      */
     private void tableChangedOnlyByRegistrations() {
         Map<String, Map<String, AttributeValue>> after = scanTable();
@@ -355,7 +378,7 @@ class HostileInputIT {
         }
         after.forEach((key, item) -> {
             if (!item.containsKey("userId")) {
-                assertThat(key).as("a non-user item").startsWith("login-attempts#");
+                assertThat(key).as("a non-user item").matches("(login-attempts|login-device|register-ip)#.*");
             }
         });
         System.out.println("HostileInputIT: " + added.size() + " users registered by the batch, "

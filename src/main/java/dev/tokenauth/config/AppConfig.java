@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import dev.tokenauth.graphql.GraphqlLimits;
+import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.TokenSettings;
-import dev.tokenauth.user.AccountService;
 import dev.tokenauth.user.LoginBackoff;
 
 /**
@@ -25,7 +25,7 @@ public record AppConfig(
         Optional<String> awsRegion,
         TokenSettings tokens,
         int bcryptCost,
-        AccountService.Policy accounts,
+        Accounts accounts,
         GraphqlLimits graphql,
         List<String> corsAllowedOrigins,
         int maxBodyBytes) {
@@ -43,6 +43,9 @@ public record AppConfig(
     public static final String ACCESS_TOKEN_TTL_SECONDS = "ACCESS_TOKEN_TTL_SECONDS";
     public static final String REFRESH_TOKEN_TTL_SECONDS = "REFRESH_TOKEN_TTL_SECONDS";
     public static final String REFRESH_GRACE_SECONDS = "REFRESH_GRACE_SECONDS";
+    public static final String SESSION_MAX_SECONDS = "SESSION_MAX_SECONDS";
+    public static final String DEVICE_TOKEN_TTL_SECONDS = "DEVICE_TOKEN_TTL_SECONDS";
+    public static final String REGISTRATIONS_PER_IP_PER_HOUR = "REGISTRATIONS_PER_IP_PER_HOUR";
     public static final String MAX_SESSIONS = "MAX_SESSIONS";
     public static final String BCRYPT_COST = "BCRYPT_COST";
     public static final String LOGIN_FREE_ATTEMPTS = "LOGIN_FREE_ATTEMPTS";
@@ -55,6 +58,14 @@ public record AppConfig(
     public static final String GRAPHQL_MAX_TOKENS = "GRAPHQL_MAX_TOKENS";
     public static final String GRAPHQL_MAX_CHARACTERS = "GRAPHQL_MAX_CHARACTERS";
     public static final String INTROSPECTION_ENABLED = "INTROSPECTION_ENABLED";
+
+    /** How long a replaced refresh token still yields its successor: see docs/security.md. */
+    public static final int DEFAULT_REFRESH_GRACE_SECONDS = 5;
+
+    /** The rules for accounts and sessions a deployment chooses. */
+    public record Accounts(boolean registrationEnabled, int registrationsPerIpPerHour, SessionService.Policy sessions,
+                           LoginBackoff backoff) {
+    }
 
     /** HS256 keys shorter than the hash output weaken the MAC (RFC 7518, section 3.2). */
     public static final int MIN_SECRET_BYTES = 32;
@@ -85,11 +96,17 @@ public record AppConfig(
                 accessSecret, reader.previousSecret(ACCESS_TOKEN_SECRET),
                 refreshSecret, reader.previousSecret(REFRESH_TOKEN_SECRET),
                 Duration.ofSeconds(reader.integer(ACCESS_TOKEN_TTL_SECONDS, 15 * 60, 10, 24 * 3600)),
-                Duration.ofSeconds(reader.integer(REFRESH_TOKEN_TTL_SECONDS, 7 * 24 * 3600, 60, 90 * 24 * 3600)));
-        var accounts = new AccountService.Policy(
-                reader.bool(REGISTRATION_ENABLED, true),
+                Duration.ofSeconds(reader.integer(REFRESH_TOKEN_TTL_SECONDS, 7 * 24 * 3600, 60, 90 * 24 * 3600)),
+                Duration.ofSeconds(reader.integer(DEVICE_TOKEN_TTL_SECONDS,
+                        (int) TokenSettings.DEFAULT_DEVICE_TTL.toSeconds(), 3600, 5 * 365 * 24 * 3600)));
+        var sessions = new SessionService.Policy(
                 reader.integer(MAX_SESSIONS, 10, 1, 100),
-                Duration.ofSeconds(reader.integer(REFRESH_GRACE_SECONDS, 30, 0, 300)),
+                Duration.ofSeconds(reader.integer(REFRESH_GRACE_SECONDS, DEFAULT_REFRESH_GRACE_SECONDS, 0, 300)),
+                Duration.ofSeconds(reader.integer(SESSION_MAX_SECONDS, 30 * 24 * 3600, 300, 365 * 24 * 3600)));
+        var accounts = new Accounts(
+                reader.bool(REGISTRATION_ENABLED, true),
+                reader.integer(REGISTRATIONS_PER_IP_PER_HOUR, 20, 1, 1_000_000),
+                sessions,
                 new LoginBackoff(reader.integer(LOGIN_FREE_ATTEMPTS, LoginBackoff.DEFAULT.freeAttempts(), 1, 100),
                         Duration.ofSeconds(reader.integer(LOGIN_MAX_LOCK_SECONDS,
                                 (int) LoginBackoff.DEFAULT.maxLock().toSeconds(), 1, 24 * 3600))));

@@ -1,21 +1,29 @@
 package dev.tokenauth.config;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlModule;
-import dev.tokenauth.graphql.LiveUsers;
 import dev.tokenauth.graphql.account.AccountModule;
+import dev.tokenauth.graphql.account.AccountOperations;
 import dev.tokenauth.graphql.account.RolesModule;
 import dev.tokenauth.http.GraphqlHttpHandler;
+import dev.tokenauth.session.SessionService;
 import dev.tokenauth.session.TokenMiddleware;
 import dev.tokenauth.token.TokenService;
-import dev.tokenauth.user.AccountService;
+import dev.tokenauth.user.AccountDeletionService;
+import dev.tokenauth.user.LoginService;
+import dev.tokenauth.user.LoginThrottle;
+import dev.tokenauth.user.PasswordChangeService;
 import dev.tokenauth.user.PasswordHasher;
+import dev.tokenauth.user.RegistrationService;
+import dev.tokenauth.user.RegistrationThrottle;
 import dev.tokenauth.user.Roles;
-import dev.tokenauth.user.dynamodb.DynamoLoginAttempts;
+import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -41,21 +49,32 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
     }
 
     public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock) {
-        return build(config, dynamo, clock, List.of());
+        return build(config, dynamo, clock, SecurityEvents.NONE, List.of());
     }
 
-    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, List<ModuleFactory> extra) {
+    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, SecurityEvents events,
+                                   List<ModuleFactory> extra) {
         var tokens = new TokenService(config.tokens(), clock);
         var hasher = new PasswordHasher(config.bcryptCost());
         var users = new DynamoUserRepository(dynamo, config.usersTable());
-        var attempts = new DynamoLoginAttempts(dynamo, config.usersTable(), config.accounts().backoff().memory());
-        var accounts = new AccountService(users, attempts, hasher, tokens, clock, config.accounts());
-        var modules = new ArrayList<GraphqlModule>(List.of(new AccountModule(accounts), new RolesModule(new Roles(users))));
+        var counters = new DynamoAttemptCounters(dynamo, config.usersTable());
+        var accounts = config.accounts();
+        var loginThrottle = new LoginThrottle(counters, accounts.backoff());
+        var sessions = new SessionService(users, tokens, clock, accounts.sessions(), events);
+        var operations = new AccountOperations(
+                new RegistrationService(users, hasher,
+                        new RegistrationThrottle(counters, accounts.registrationsPerIpPerHour(), Duration.ofHours(1)),
+                        sessions, clock, accounts.registrationEnabled(), events),
+                new LoginService(users, hasher, loginThrottle, sessions, tokens, clock, events),
+                new PasswordChangeService(users, hasher, loginThrottle, sessions, clock, events),
+                new AccountDeletionService(users, hasher, loginThrottle, sessions, clock, events),
+                sessions);
+        var modules = new ArrayList<GraphqlModule>(List.of(new AccountModule(operations),
+                new RolesModule(new Roles(users))));
         extra.forEach(factory -> modules.add(factory.create(dynamo, clock)));
-        LiveUsers live = principal -> users.findByUsername(principal.username())
-                .filter(user -> user.isCurrentFor(principal));
-        var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, accounts),
-                new GraphqlEngine(modules, config.graphql(), live), config.corsAllowedOrigins(), config.maxBodyBytes());
+        var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
+                new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),
+                config.maxBodyBytes());
         return new Components(handler, tokens, hasher, users);
     }
 

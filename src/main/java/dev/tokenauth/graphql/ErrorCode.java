@@ -14,6 +14,8 @@ public enum ErrorCode {
     FORBIDDEN(0),
     INVALID_CREDENTIALS(0),
     LOGIN_THROTTLED(0),
+    /** Too many registrations from one source address; extensions.retryAfterSeconds says when to retry. */
+    REGISTRATION_THROTTLED(0),
     /** An argument or variable outside the rules. */
     BAD_USER_INPUT(0),
     USERNAME_TAKEN(0),

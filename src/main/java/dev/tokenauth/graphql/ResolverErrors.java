@@ -67,6 +67,7 @@ final class ResolverErrors implements DataFetcherExceptionHandler {
             case BAD_USER_INPUT -> ErrorCode.BAD_USER_INPUT;
             case FORBIDDEN -> ErrorCode.FORBIDDEN;
             case LOGIN_THROTTLED -> ErrorCode.LOGIN_THROTTLED;
+            case REGISTRATION_THROTTLED -> ErrorCode.REGISTRATION_THROTTLED;
         };
     }
 }

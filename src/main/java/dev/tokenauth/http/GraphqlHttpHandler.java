@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.tokenauth.audit.Caller;
 import dev.tokenauth.graphql.ErrorCode;
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlRequest;
@@ -126,11 +127,12 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             cors.addPreflightTo(headers, origin);
             return response(204, headers, "");
         }
+        Caller caller = request.caller(firstValue(request, "user-agent"));
         AuthOutcome auth = middleware.authenticate(
                 request.header(ACCESS_TOKEN_HEADER).orElse(null),
-                request.header(REFRESH_TOKEN_HEADER).orElse(null));
+                request.header(REFRESH_TOKEN_HEADER).orElse(null), caller);
         ExecutionResult result = engine.execute(graphqlRequest,
-                new RequestContext(auth.principal(), request.caller(firstValue(request, "user-agent"))));
+                new RequestContext(auth.principal(), caller));
 
         var headers = baseHeaders(origin, mediaType);
         auth.refreshedTokens().ifPresent(tokens -> {

@@ -2,9 +2,9 @@ package dev.tokenauth.session;
 
 import java.util.Optional;
 
+import dev.tokenauth.audit.Caller;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenService;
-import dev.tokenauth.user.AccountService;
 
 /**
  * The tutorial's middleware as a function: a valid access token is trusted without reading the
@@ -15,14 +15,14 @@ import dev.tokenauth.user.AccountService;
 public final class TokenMiddleware {
 
     private final TokenService tokens;
-    private final AccountService accounts;
+    private final SessionService sessions;
 
-    public TokenMiddleware(TokenService tokens, AccountService accounts) {
+    public TokenMiddleware(TokenService tokens, SessionService sessions) {
         this.tokens = tokens;
-        this.accounts = accounts;
+        this.sessions = sessions;
     }
 
-    public AuthOutcome authenticate(String accessToken, String refreshToken) {
+    public AuthOutcome authenticate(String accessToken, String refreshToken, Caller caller) {
         if (isBlank(accessToken) && isBlank(refreshToken)) {
             return AuthOutcome.ANONYMOUS;
         }
@@ -31,7 +31,7 @@ public final class TokenMiddleware {
             return AuthOutcome.authenticated(fromAccess.get());
         }
         return tokens.verifyRefresh(refreshToken)
-                .flatMap(accounts::refresh)
+                .flatMap(claims -> sessions.refresh(claims, caller))
                 .map(refreshed -> AuthOutcome.refreshed(refreshed.principal(), refreshed.tokens()))
                 .orElse(AuthOutcome.ANONYMOUS);
     }

@@ -16,6 +16,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -44,8 +47,11 @@ public final class TokenService {
     /** Real tokens are a few hundred bytes; refusing huge ones keeps decoding cheap. */
     static final int MAX_TOKEN_LENGTH = 4096;
 
+    static final String DEVICE = "device";
+
     private final Kind access;
     private final Kind refresh;
+    private final Kind device;
     private final String issuer;
     private final Clock clock;
 
@@ -55,6 +61,10 @@ public final class TokenService {
         this.access = kind("access", settings.accessSecret(), settings.previousAccessSecret(), settings.accessTtl());
         this.refresh = kind("refresh", settings.refreshSecret(), settings.previousRefreshSecret(),
                 settings.refreshTtl());
+        // Device tokens get a key of their own, derived from the refresh key: no new secret to
+        // manage, and neither key can be computed from the other's tokens.
+        this.device = kind(DEVICE, deviceKey(settings.refreshSecret()),
+                settings.previousRefreshSecret().map(TokenService::deviceKey), settings.deviceTtl());
     }
 
     /** A pair for a new session, or the first of a session's generations. */
@@ -68,6 +78,41 @@ public final class TokenService {
         return new TokenPair(sign(access, principal, generation, iat), sign(refresh, principal, generation, iat));
     }
 
+    /**
+     * The pair of one generation of a session that ends at {@code sessionEndsAt}: neither token
+     * outlives the session. The same inputs give the same strings.
+     */
+    public TokenPair issue(Principal principal, long generation, Instant issuedAt, Instant sessionEndsAt) {
+        Instant iat = issuedAt.truncatedTo(ChronoUnit.SECONDS);
+        Instant end = sessionEndsAt.truncatedTo(ChronoUnit.SECONDS);
+        return new TokenPair(sign(access, principal, generation, iat, end), sign(refresh, principal, generation, iat, end));
+    }
+
+    /** A device token for a user who just logged in successfully from a new device. */
+    public String issueDevice(String userId, String username, String deviceId) {
+        Instant iat = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return JWT.create()
+                .withKeyId(device.currentKid())
+                .withIssuer(issuer)
+                .withSubject(userId)
+                .withClaim(USERNAME, username)
+                .withClaim(TOKEN_USE, DEVICE)
+                .withJWTId(deviceId)
+                .withIssuedAt(iat)
+                .withExpiresAt(iat.plus(device.ttl()))
+                .sign(device.signer());
+    }
+
+    public Optional<DeviceClaims> verifyDevice(String token) {
+        return decode(device, token).flatMap(jwt -> {
+            String username = jwt.getClaim(USERNAME).asString();
+            if (jwt.getSubject() == null || username == null || jwt.getId() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new DeviceClaims(jwt.getSubject(), username, jwt.getId(), jwt.getIssuedAtAsInstant()));
+        });
+    }
+
     public Optional<Principal> verifyAccess(String token) {
         return verify(access, token).map(RefreshClaims::principal);
     }
@@ -77,6 +122,11 @@ public final class TokenService {
     }
 
     private String sign(Kind kind, Principal principal, long generation, Instant iat) {
+        return sign(kind, principal, generation, iat, Instant.MAX);
+    }
+
+    private String sign(Kind kind, Principal principal, long generation, Instant iat, Instant notAfter) {
+        Instant exp = iat.plus(kind.ttl());
         var builder = JWT.create();
         if (kind == access && !principal.roles().isEmpty()) {
             // Sorted: the same principal always gives the same token.
@@ -92,26 +142,33 @@ public final class TokenService {
                 .withClaim(GENERATION, generation)
                 .withClaim(TOKEN_USE, kind.use())
                 .withIssuedAt(iat)
-                .withExpiresAt(iat.plus(kind.ttl()))
+                .withExpiresAt(exp.isAfter(notAfter) ? notAfter : exp)
                 .withJWTId(tokenId(kind.use(), principal.sessionId(), generation))
                 .sign(kind.signer());
     }
 
-    private Optional<RefreshClaims> verify(Kind kind, String token) {
+    private Optional<DecodedJWT> decode(Kind kind, String token) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
-        DecodedJWT jwt;
         try {
             DecodedJWT decoded = JWT.decode(token);
             JWTVerifier verifier = decoded.getKeyId() == null ? null : kind.verifiers().get(decoded.getKeyId());
             if (verifier == null) {
                 return Optional.empty();
             }
-            jwt = verifier.verify(decoded);
+            return Optional.of(verifier.verify(decoded));
         } catch (JWTVerificationException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private Optional<RefreshClaims> verify(Kind kind, String token) {
+        Optional<DecodedJWT> verified = decode(kind, token);
+        if (verified.isEmpty()) {
+            return Optional.empty();
+        }
+        DecodedJWT jwt = verified.get();
         String username = jwt.getClaim(USERNAME).asString();
         String session = jwt.getClaim(SESSION).asString();
         Long count = jwt.getClaim(TOKEN_COUNT).asLong();
@@ -168,6 +225,16 @@ public final class TokenService {
     private static String tokenId(String use, String session, long generation) {
         byte[] digest = sha256((use + ":" + session + ":" + generation).getBytes(StandardCharsets.UTF_8));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    }
+
+    private static byte[] deviceKey(byte[] refreshSecret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(refreshSecret, "HmacSHA256"));
+            return mac.doFinal("token-auth-graphql device token key".getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     private static byte[] sha256(byte[] input) {

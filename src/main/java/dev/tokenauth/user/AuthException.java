@@ -7,7 +7,8 @@ package dev.tokenauth.user;
 public final class AuthException extends RuntimeException {
 
     public enum Code {
-        UNAUTHENTICATED, INVALID_CREDENTIALS, USERNAME_TAKEN, BAD_USER_INPUT, FORBIDDEN, LOGIN_THROTTLED
+        UNAUTHENTICATED, INVALID_CREDENTIALS, USERNAME_TAKEN, BAD_USER_INPUT, FORBIDDEN, LOGIN_THROTTLED,
+        REGISTRATION_THROTTLED
     }
 
     private final Code code;
@@ -28,7 +29,7 @@ public final class AuthException extends RuntimeException {
         return code;
     }
 
-    /** For {@link Code#LOGIN_THROTTLED}: when a new attempt may succeed. */
+    /** For the throttled codes: when a new attempt may succeed. */
     public java.util.Optional<Long> retryAfterSeconds() {
         return java.util.Optional.ofNullable(retryAfterSeconds);
     }
@@ -36,6 +37,11 @@ public final class AuthException extends RuntimeException {
     public static AuthException throttled(long seconds) {
         return new AuthException(Code.LOGIN_THROTTLED,
                 "Too many failed logins for this username: retry in " + seconds + " seconds", seconds);
+    }
+
+    public static AuthException registrationThrottled(long seconds) {
+        return new AuthException(Code.REGISTRATION_THROTTLED,
+                "Too many registrations from this address: retry in " + seconds + " seconds", seconds);
     }
 
     public static AuthException unauthenticated() {

@@ -1,15 +1,44 @@
 package dev.tokenauth.user;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * One login of one user (one device): its refresh tokens form a chain of generations. Only the
  * newest generation may refresh; {@code rotatedAt} is when it was minted, which is also the issue
  * time of its tokens, so they can be minted again identically within the grace window.
+ * {@code createdAt} (the login) bounds the session's whole life; {@code lastUsedAt} (the latest
+ * rotation) decides which session goes first when a user has too many. {@code label} names the
+ * device for the user's own list of sessions.
  */
-public record Session(String id, long generation, Instant rotatedAt, Instant createdAt) {
+public record Session(String id, long generation, Instant rotatedAt, Instant createdAt, Instant lastUsedAt,
+                      String label) {
 
-    public Session next(Instant now) {
-        return new Session(id, generation + 1, now, createdAt);
+    /** Device labels are shown back to the user, never parsed: a short prefix of the user agent. */
+    public static final int MAX_LABEL_LENGTH = 64;
+
+    public Session {
+        label = label == null ? "" : label;
+    }
+
+    /** The next generation, minted at {@code now}; {@code usedAt} keeps milliseconds for ordering. */
+    public Session next(Instant now, Instant usedAt) {
+        return new Session(id, generation + 1, now, createdAt, usedAt, label);
+    }
+
+    /** When the session ends however often it is refreshed. */
+    public Instant endsAt(Duration maxLifetime) {
+        return createdAt.plus(maxLifetime);
+    }
+
+    /** A label fit to store: printable, at most {@link #MAX_LABEL_LENGTH} characters. */
+    public static String label(String userAgent) {
+        if (userAgent == null) {
+            return "";
+        }
+        String printable = userAgent.replaceAll("[\\p{Cntrl}\\p{Cf}]", "").strip();
+        return printable.length() <= MAX_LABEL_LENGTH ? printable
+                : printable.substring(0, Character.isHighSurrogate(printable.charAt(MAX_LABEL_LENGTH - 1))
+                        ? MAX_LABEL_LENGTH - 1 : MAX_LABEL_LENGTH);
     }
 }

@@ -1,8 +1,10 @@
 package dev.tokenauth.user;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,29 +16,32 @@ import dev.tokenauth.token.Principal;
  * carry the count they were minted with, so moving it on voids them all. {@code sessions} are the
  * user's live logins by id. {@code revision} numbers the stored versions of the item: every change
  * is written on condition that nobody wrote in between. {@code roles} (e.g. admin) are carried in
- * access tokens and checked by the schema's {@code @hasRole}.
+ * access tokens and checked by the schema's {@code @hasRole}. {@code devices} are the ids of the
+ * device tokens issued to the user, newest last: only those are trusted, and each may have a
+ * failed-login budget of its own.
  */
 public record User(String userId, String username, String passwordHash, long tokenCount,
-                   Map<String, Session> sessions, Instant createdAt, long revision, Set<String> roles) {
+                   Map<String, Session> sessions, Instant createdAt, long revision, Set<String> roles,
+                   List<String> devices) {
+
+    /** Trusted devices per user; a device beyond them is an untrusted client again. */
+    public static final int MAX_DEVICES = 20;
 
     public User {
         sessions = Map.copyOf(sessions);
         roles = roles == null ? Set.of() : Set.copyOf(roles);
+        devices = devices == null ? List.of() : List.copyOf(devices);
     }
 
-    /** A user without roles. */
+    /** A user without roles or trusted devices. */
     public User(String userId, String username, String passwordHash, long tokenCount,
                 Map<String, Session> sessions, Instant createdAt, long revision) {
-        this(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, Set.of());
+        this(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, Set.of(), List.of());
     }
 
     /** The principal of a session's tokens: they carry the user's roles as stored now. */
     public Principal principal(Session session) {
         return new Principal(userId, username, tokenCount, session.id(), roles);
-    }
-
-    public User withRoles(Set<String> changed) {
-        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, changed);
     }
 
     public Optional<Session> session(String id) {
@@ -49,41 +54,60 @@ public record User(String userId, String username, String passwordHash, long tok
                 && sessions.containsKey(principal.sessionId());
     }
 
-    /** With one more session; the oldest ones go when there would be more than {@code maxSessions}. */
+    /**
+     * With one more session; the ones used least recently go when there would be more than
+     * {@code maxSessions}: a device in daily use outlives one logged in last week and then forgotten.
+     */
     public User withSession(Session session, int maxSessions) {
         var kept = new LinkedHashMap<String, Session>();
         sessions.values().stream()
-                .sorted(Comparator.comparing(Session::createdAt).reversed())
+                .sorted(Comparator.comparing(Session::lastUsedAt).reversed())
                 .limit(Math.max(0, maxSessions - 1))
                 .forEach(s -> kept.put(s.id(), s));
         kept.put(session.id(), session);
-        return new User(userId, username, passwordHash, tokenCount, kept, createdAt, revision, roles);
+        return withSessions(kept);
     }
 
     public User replacingSession(Session session) {
         var next = new LinkedHashMap<>(sessions);
         next.put(session.id(), session);
-        return new User(userId, username, passwordHash, tokenCount, next, createdAt, revision, roles);
+        return withSessions(next);
     }
 
     public User withoutSession(String sessionId) {
         var next = new LinkedHashMap<>(sessions);
         next.remove(sessionId);
-        return new User(userId, username, passwordHash, tokenCount, next, createdAt, revision, roles);
+        return withSessions(next);
     }
 
     /** Every token minted so far stops working: the count moves on and no session survives. */
     public User revokingAllSessions() {
-        return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision, roles);
+        return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision, roles, devices);
     }
 
     public User withPasswordHash(String hash) {
-        return new User(userId, username, hash, tokenCount, sessions, createdAt, revision, roles);
+        return new User(userId, username, hash, tokenCount, sessions, createdAt, revision, roles, devices);
+    }
+
+    public User withRoles(Set<String> changed) {
+        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, changed, devices);
+    }
+
+    /** With one more trusted device; the earliest ones go beyond {@link #MAX_DEVICES}. */
+    public User withDevice(String deviceId) {
+        var next = new ArrayList<>(devices);
+        next.add(deviceId);
+        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, roles,
+                next.subList(Math.max(0, next.size() - MAX_DEVICES), next.size()));
+    }
+
+    private User withSessions(Map<String, Session> changed) {
+        return new User(userId, username, passwordHash, tokenCount, changed, createdAt, revision, roles, devices);
     }
 
     @Override
     public String toString() {
         return "User[userId=" + userId + ", username=" + username + ", tokenCount=" + tokenCount
-                + ", sessions=" + sessions.size() + ", revision=" + revision + ", roles=" + roles + "]";
+                + ", sessions=" + sessions.size() + ", roles=" + roles + ", revision=" + revision + "]";
     }
 }

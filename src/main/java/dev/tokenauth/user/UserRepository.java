@@ -19,4 +19,10 @@ public interface UserRepository {
      * first or the user is gone: re-read and decide again.
      */
     boolean update(User updated);
+
+    /**
+     * Removes the user, if the stored item is still {@code expected.revision()} of the same user.
+     * False when someone wrote first or the user is gone.
+     */
+    boolean delete(User expected);
 }

@@ -15,14 +15,30 @@ class AppConfigTest {
     private static final String REFRESH = "r".repeat(32);
 
     @Test
+    void shouldReadTheSessionEndAndTheRegistrationLimitAndRefuseOutOfRangeValues() {
+        AppConfig config = AppConfig.load(env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH,
+                AppConfig.SESSION_MAX_SECONDS, "86400", AppConfig.REGISTRATIONS_PER_IP_PER_HOUR, "3",
+                AppConfig.DEVICE_TOKEN_TTL_SECONDS, "7200"))::get);
+        assertThat(config.accounts().sessions().maxLifetime()).isEqualTo(Duration.ofDays(1));
+        assertThat(config.accounts().registrationsPerIpPerHour()).isEqualTo(3);
+        assertThat(config.tokens().deviceTtl()).isEqualTo(Duration.ofHours(2));
+        assertThatThrownBy(() -> AppConfig.load(env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH,
+                AppConfig.SESSION_MAX_SECONDS, "10", AppConfig.REGISTRATIONS_PER_IP_PER_HOUR, "0"))::get))
+                .hasMessageContaining(AppConfig.SESSION_MAX_SECONDS).hasMessageContaining(AppConfig.REGISTRATIONS_PER_IP_PER_HOUR);
+    }
+
+    @Test
     void shouldUseSafeDefaults() {
         AppConfig config = AppConfig.load(env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH))::get);
         assertThat(config.tokens().accessTtl()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.tokens().refreshTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(config.bcryptCost()).isEqualTo(10);
         assertThat(config.accounts().registrationEnabled()).isTrue();
-        assertThat(config.accounts().maxSessions()).isEqualTo(10);
-        assertThat(config.accounts().refreshGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.accounts().sessions().maxSessions()).isEqualTo(10);
+        assertThat(config.accounts().sessions().refreshGrace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.accounts().sessions().maxLifetime()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.accounts().registrationsPerIpPerHour()).isEqualTo(20);
+        assertThat(config.tokens().deviceTtl()).isEqualTo(Duration.ofDays(365));
         assertThat(config.accounts().backoff()).isEqualTo(dev.tokenauth.user.LoginBackoff.DEFAULT);
         assertThat(config.graphql()).isEqualTo(dev.tokenauth.graphql.GraphqlLimits.DEFAULTS);
         assertThat(config.tokens().previousAccessSecret()).isEmpty();

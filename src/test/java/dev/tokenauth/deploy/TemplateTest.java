@@ -12,7 +12,7 @@ import java.util.Set;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tokenauth.LambdaApplication;
 import dev.tokenauth.config.AppConfig;
-import dev.tokenauth.user.dynamodb.DynamoLoginAttempts;
+import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class TemplateTest {
     /** Read by Spring Cloud Function and the JVM rather than by AppConfig. */
     private static final Set<String> PLATFORM_VARIABLES = Set.of("MAIN_CLASS", "SPRING_CLOUD_FUNCTION_DEFINITION",
             "JAVA_TOOL_OPTIONS");
-    /** What DynamoUserRepository and DynamoLoginAttempts call: getItem, putItem, updateItem, deleteItem. */
+    /** What DynamoUserRepository and DynamoAttemptCounters call: getItem, putItem, updateItem, deleteItem. */
     private static final Set<String> DYNAMODB_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
             "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
@@ -124,7 +124,7 @@ class TemplateTest {
         assertThat(map(table, "PointInTimeRecoverySpecification").get("PointInTimeRecoveryEnabled")).isEqualTo(true);
         assertThat(template.resource("UsersTable").get("DeletionPolicy")).isEqualTo("Retain");
         assertThat(map(table, "TimeToLiveSpecification").get("AttributeName"))
-                .isEqualTo(DynamoLoginAttempts.EXPIRES_AT);
+                .isEqualTo(DynamoAttemptCounters.EXPIRES_AT);
         assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.USERS_TABLE))
                 .isEqualTo(Map.of("Ref", "UsersTable"));
     }

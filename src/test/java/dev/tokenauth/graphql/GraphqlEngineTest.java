@@ -156,6 +156,6 @@ class GraphqlEngineTest {
 
     private static User user(Principal principal, Set<String> roles) {
         return new User(principal.userId(), principal.username(), "$2a$10$hash", principal.tokenCount(), Map.of(),
-                Instant.EPOCH, 0, roles);
+                Instant.EPOCH, 0, roles, List.of());
     }
 }

@@ -73,9 +73,22 @@ class TokenServiceTest {
     }
 
     @Test
+    void shouldRejectATokenSignedWithAWrongKeyThatNamesTheRightKeyId() {
+        byte[] wrongKey = "wrong-key-0123456789-0123456789-0123456789".getBytes(StandardCharsets.UTF_8);
+        String forged = JWT.create().withKeyId(TokenService.keyId(ACCESS_KEY)).withIssuer("test-issuer").withSubject("u-1")
+                .withClaim("username", "ada").withClaim("cnt", 3L).withClaim("sid", "session-1").withClaim("gen", 0L)
+                .withClaim("token_use", "access").withIssuedAt(NOW).withExpiresAt(NOW.plusSeconds(60))
+                .sign(Algorithm.HMAC256(wrongKey));
+        assertThat(JWT.decode(forged).getKeyId()).isEqualTo(JWT.decode(pair.accessToken()).getKeyId());
+        assertThat(service(NOW).verifyAccess(forged)).isEmpty();
+    }
+
+    @Test
     void shouldRejectAlgNoneAndOtherAlgorithms() {
         String[] parts = pair.accessToken().split("\\.");
-        String none = encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".";
+        // The real key's id, so that the algorithm check, not the key-id lookup, is what refuses them.
+        String none = encode("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + TokenService.keyId(ACCESS_KEY) + "\"}")
+                + "." + parts[1] + ".";
         String hs512 = JWT.create().withKeyId(TokenService.keyId(ACCESS_KEY)).withIssuer("test-issuer").withSubject("u-1").withClaim("username", "ada")
                 .withClaim("cnt", 3L).withClaim("sid", "session-1").withClaim("gen", 0L).withClaim("token_use", "access").withIssuedAt(NOW)
                 .withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC512(ACCESS_KEY));
@@ -150,6 +163,27 @@ class TokenServiceTest {
                 .sign(Algorithm.HMAC256(ACCESS_KEY));
         assertThat(service(NOW).verifyAccess(unknownKid)).isEmpty();
         assertThat(service(NOW).verifyAccess(noKid)).isEmpty();
+    }
+
+    @Test
+    void shouldIssueDeviceTokensUnderAKeyOfTheirOwn() {
+        String device = service(NOW).issueDevice("u-1", "ada", "device-1");
+        assertThat(service(NOW.plus(Duration.ofDays(300))).verifyDevice(device))
+                .contains(new DeviceClaims("u-1", "ada", "device-1", NOW));
+        assertThat(service(NOW.plus(TokenSettings.DEFAULT_DEVICE_TTL).plusSeconds(1)).verifyDevice(device)).isEmpty();
+        assertThat(JWT.decode(device).getKeyId()).isNotIn(TokenService.keyId(ACCESS_KEY), TokenService.keyId(REFRESH_KEY));
+        assertThat(service(NOW).verifyDevice(pair.refreshToken())).isEmpty();
+        assertThat(service(NOW).verifyRefresh(device)).isEmpty();
+        assertThat(service(NOW).verifyAccess(device)).isEmpty();
+    }
+
+    @Test
+    void shouldNeverLetAPairOutliveItsSession() {
+        Instant sessionEnd = NOW.plus(Duration.ofDays(2));
+        TokenPair capped = service(NOW).issue(ADA, 0, NOW, sessionEnd);
+        assertThat(JWT.decode(capped.refreshToken()).getExpiresAtAsInstant()).isEqualTo(sessionEnd);
+        assertThat(JWT.decode(capped.accessToken()).getExpiresAtAsInstant()).isEqualTo(NOW.plus(Duration.ofMinutes(15)));
+        assertThat(service(sessionEnd.plusSeconds(1)).verifyRefresh(capped.refreshToken())).isEmpty();
     }
 
     private static TokenService service(Instant now) {

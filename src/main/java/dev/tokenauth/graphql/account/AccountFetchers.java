@@ -1,23 +1,26 @@
 package dev.tokenauth.graphql.account;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import dev.tokenauth.graphql.Auth;
+import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.TokenPair;
-import dev.tokenauth.user.AccountService;
+import dev.tokenauth.user.LoginService;
 import dev.tokenauth.user.User;
 import graphql.schema.DataFetcher;
 
 /**
- * The account resolvers: each reads its arguments and context and delegates to
- * {@link AccountService}. Who may call them is declared in {@code account.graphqls}.
+ * The account resolvers: each reads its arguments and context and delegates to a domain service.
+ * Who may call them is declared in {@code account.graphqls}.
  */
 final class AccountFetchers {
 
-    private final AccountService accounts;
+    private final AccountOperations accounts;
 
-    AccountFetchers(AccountService accounts) {
+    AccountFetchers(AccountOperations accounts) {
         this.accounts = accounts;
     }
 
@@ -27,33 +30,64 @@ final class AccountFetchers {
     }
 
     DataFetcher<Map<String, Object>> login() {
-        return env -> view(accounts.login(env.getArgument("username"), env.getArgument("password")));
+        return env -> view(accounts.login().login(env.getArgument("username"), env.getArgument("password"),
+                env.getArgument("deviceToken"), Auth.caller(env)));
     }
 
     DataFetcher<Map<String, Object>> register() {
-        return env -> view(accounts.register(env.getArgument("username"), env.getArgument("password")));
+        return env -> view(accounts.registration().register(env.getArgument("username"), env.getArgument("password"),
+                Auth.caller(env)));
     }
 
     DataFetcher<Boolean> logout() {
-        return env -> accounts.logout(Auth.principal(env));
+        return env -> accounts.sessions().logout(Auth.principal(env), Auth.caller(env));
     }
 
     DataFetcher<Boolean> logoutEverywhere() {
-        return env -> accounts.logoutEverywhere(Auth.principal(env));
+        return env -> accounts.sessions().logoutEverywhere(Auth.principal(env), Auth.caller(env));
     }
 
     DataFetcher<Map<String, Object>> changePassword() {
-        return env -> view(accounts.changePassword(Auth.principal(env), env.getArgument("oldPassword"),
-                env.getArgument("newPassword")));
+        return env -> view(accounts.passwords().changePassword(Auth.principal(env), env.getArgument("oldPassword"),
+                env.getArgument("newPassword"), Auth.caller(env)));
+    }
+
+    DataFetcher<List<Map<String, Object>>> sessions() {
+        return env -> accounts.sessions().list(Auth.principal(env)).stream().map(AccountFetchers::view).toList();
+    }
+
+    DataFetcher<Boolean> revokeSession() {
+        return env -> accounts.sessions().revoke(Auth.principal(env), env.getArgument("id"), Auth.caller(env));
+    }
+
+    DataFetcher<Boolean> deleteAccount() {
+        return env -> accounts.deletion().deleteAccount(Auth.principal(env), env.getArgument("password"),
+                Auth.caller(env));
     }
 
     /** The GraphQL User type: never the password hash, the token count or the sessions. */
     static Map<String, Object> view(User user) {
         return Map.of("id", user.userId(), "username", user.username(), "createdAt", user.createdAt().toString(),
-                "roles", List.copyOf(new java.util.TreeSet<>(user.roles())));
+                "roles", List.copyOf(new TreeSet<>(user.roles())));
     }
 
     private static Map<String, Object> view(TokenPair tokens) {
         return Map.of("accessToken", tokens.accessToken(), "refreshToken", tokens.refreshToken());
+    }
+
+    private static Map<String, Object> view(LoginService.LoginResult result) {
+        var view = new HashMap<>(view(result.tokens()));
+        view.put("deviceToken", result.deviceToken());
+        return view;
+    }
+
+    private static Map<String, Object> view(SessionService.SessionInfo session) {
+        var view = new HashMap<String, Object>();
+        view.put("id", session.id());
+        view.put("createdAt", session.createdAt().toString());
+        view.put("lastUsedAt", session.lastUsedAt().toString());
+        view.put("label", session.label());
+        view.put("current", session.current());
+        return view;
     }
 }

@@ -3,7 +3,6 @@ package dev.tokenauth.graphql.account;
 import java.util.List;
 
 import dev.tokenauth.graphql.GraphqlModule;
-import dev.tokenauth.user.AccountService;
 import graphql.schema.idl.RuntimeWiring;
 
 /** The account API: register, login, the sessions, the password, the logged-in user. */
@@ -11,7 +10,7 @@ public final class AccountModule implements GraphqlModule {
 
     private final AccountFetchers fetchers;
 
-    public AccountModule(AccountService accounts) {
+    public AccountModule(AccountOperations accounts) {
         this.fetchers = new AccountFetchers(accounts);
     }
 
@@ -22,12 +21,16 @@ public final class AccountModule implements GraphqlModule {
 
     @Override
     public void wire(RuntimeWiring.Builder wiring) {
-        wiring.type("Query", type -> type.dataFetcher("loggedInUser", fetchers.loggedInUser()))
+        wiring.type("Query", type -> type
+                        .dataFetcher("loggedInUser", fetchers.loggedInUser())
+                        .dataFetcher("sessions", fetchers.sessions()))
                 .type("Mutation", type -> type
                         .dataFetcher("login", fetchers.login())
                         .dataFetcher("register", fetchers.register())
                         .dataFetcher("logout", fetchers.logout())
                         .dataFetcher("logoutEverywhere", fetchers.logoutEverywhere())
-                        .dataFetcher("changePassword", fetchers.changePassword()));
+                        .dataFetcher("changePassword", fetchers.changePassword())
+                        .dataFetcher("revokeSession", fetchers.revokeSession())
+                        .dataFetcher("deleteAccount", fetchers.deleteAccount()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.tokenauth.user.dynamodb;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -67,10 +69,11 @@ public final class DynamoUserRepository implements UserRepository {
 
     @Override
     public boolean update(User updated) {
-        var values = new java.util.HashMap<String, AttributeValue>(Map.of(
+        var values = new HashMap<String, AttributeValue>(Map.of(
                 ":hash", AttributeValue.fromS(updated.passwordHash()),
                 ":count", UserItem.number(updated.tokenCount()),
                 ":sessions", UserItem.sessions(updated.sessions()),
+                ":devices", UserItem.devices(updated.devices()),
                 ":next", UserItem.number(updated.revision() + 1),
                 ":revision", UserItem.number(updated.revision()),
                 ":userId", AttributeValue.fromS(updated.userId())));
@@ -79,19 +82,20 @@ public final class DynamoUserRepository implements UserRepository {
             roles = " REMOVE #roles";
         } else {
             roles = ", #roles = :roles";
-            values.put(":roles", AttributeValue.fromSs(java.util.List.copyOf(updated.roles())));
+            values.put(":roles", AttributeValue.fromSs(List.copyOf(updated.roles())));
         }
         try {
             dynamo.updateItem(request -> request
                     .tableName(table)
                     .key(UserItem.key(updated.username()))
-                    .updateExpression("SET #hash = :hash, #count = :count, #sessions = :sessions, #revision = :next"
-                            + roles)
+                    .updateExpression("SET #hash = :hash, #count = :count, #sessions = :sessions, #devices = :devices, "
+                            + "#revision = :next" + roles)
                     .conditionExpression("#userId = :userId AND #revision = :revision")
                     .expressionAttributeNames(Map.of(
                             "#hash", UserItem.PASSWORD_HASH,
                             "#count", UserItem.TOKEN_COUNT,
                             "#sessions", UserItem.SESSIONS,
+                            "#devices", UserItem.DEVICES,
                             "#revision", UserItem.REVISION,
                             "#userId", UserItem.USER_ID,
                             "#roles", UserItem.ROLES))
@@ -101,6 +105,25 @@ public final class DynamoUserRepository implements UserRepository {
             return false;
         } catch (SdkException e) {
             throw unavailable("UpdateItem", e);
+        }
+    }
+
+    @Override
+    public boolean delete(User expected) {
+        try {
+            dynamo.deleteItem(request -> request
+                    .tableName(table)
+                    .key(UserItem.key(expected.username()))
+                    .conditionExpression("#userId = :userId AND #revision = :revision")
+                    .expressionAttributeNames(Map.of("#userId", UserItem.USER_ID, "#revision", UserItem.REVISION))
+                    .expressionAttributeValues(Map.of(
+                            ":userId", AttributeValue.fromS(expected.userId()),
+                            ":revision", UserItem.number(expected.revision()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw unavailable("DeleteItem", e);
         }
     }
 

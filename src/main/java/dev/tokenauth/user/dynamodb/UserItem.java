@@ -22,11 +22,14 @@ final class UserItem {
     static final String REVISION = "revision";
     /** A string set, absent when the user has no role (DynamoDB has no empty sets). */
     static final String ROLES = "roles";
+    static final String DEVICES = "devices";
     // Inside each session of the sessions map: rotatedAt in epoch seconds (a token issue time),
-    // createdAt in epoch milliseconds (orders sessions for eviction).
+    // createdAt and lastUsedAt in epoch milliseconds (the session's end; the order of eviction).
     static final String GENERATION = "gen";
     static final String ROTATED_AT = "rotatedAt";
     static final String SESSION_CREATED_AT = "createdAt";
+    static final String LAST_USED_AT = "lastUsedAt";
+    static final String LABEL = "label";
 
     private UserItem() {
     }
@@ -43,7 +46,8 @@ final class UserItem {
                 TOKEN_COUNT, number(user.tokenCount()),
                 SESSIONS, sessions(user.sessions()),
                 CREATED_AT, AttributeValue.fromS(user.createdAt().toString()),
-                REVISION, number(user.revision())));
+                REVISION, number(user.revision()),
+                DEVICES, devices(user.devices())));
         if (!user.roles().isEmpty()) {
             item.put(ROLES, AttributeValue.fromSs(List.copyOf(user.roles())));
         }
@@ -52,10 +56,16 @@ final class UserItem {
 
     static User fromItem(Map<String, AttributeValue> item) {
         var sessions = new LinkedHashMap<String, Session>();
-        item.get(SESSIONS).m().forEach((id, value) -> sessions.put(id, new Session(id,
-                Long.parseLong(value.m().get(GENERATION).n()),
-                Instant.ofEpochSecond(Long.parseLong(value.m().get(ROTATED_AT).n())),
-                Instant.ofEpochMilli(Long.parseLong(value.m().get(SESSION_CREATED_AT).n())))));
+        item.get(SESSIONS).m().forEach((id, value) -> {
+            var fields = value.m();
+            Instant created = Instant.ofEpochMilli(Long.parseLong(fields.get(SESSION_CREATED_AT).n()));
+            // Sessions stored before lastUsedAt and label existed: last used at their login, unlabelled.
+            Instant lastUsed = fields.containsKey(LAST_USED_AT)
+                    ? Instant.ofEpochMilli(Long.parseLong(fields.get(LAST_USED_AT).n())) : created;
+            String label = fields.containsKey(LABEL) ? fields.get(LABEL).s() : "";
+            sessions.put(id, new Session(id, Long.parseLong(fields.get(GENERATION).n()),
+                    Instant.ofEpochSecond(Long.parseLong(fields.get(ROTATED_AT).n())), created, lastUsed, label));
+        });
         return new User(
                 item.get(USER_ID).s(),
                 item.get(USERNAME).s(),
@@ -64,7 +74,9 @@ final class UserItem {
                 sessions,
                 Instant.parse(item.get(CREATED_AT).s()),
                 Long.parseLong(item.get(REVISION).n()),
-                item.containsKey(ROLES) ? Set.copyOf(item.get(ROLES).ss()) : Set.of());
+                item.containsKey(ROLES) ? Set.copyOf(item.get(ROLES).ss()) : Set.of(),
+                // Users stored before device tokens existed trust no device yet.
+                item.containsKey(DEVICES) ? item.get(DEVICES).l().stream().map(AttributeValue::s).toList() : List.of());
     }
 
     static AttributeValue sessions(Map<String, Session> sessions) {
@@ -72,8 +84,15 @@ final class UserItem {
         sessions.forEach((id, session) -> map.put(id, AttributeValue.fromM(Map.of(
                 GENERATION, number(session.generation()),
                 ROTATED_AT, number(session.rotatedAt().getEpochSecond()),
-                SESSION_CREATED_AT, number(session.createdAt().toEpochMilli())))));
+                SESSION_CREATED_AT, number(session.createdAt().toEpochMilli()),
+                LAST_USED_AT, number(session.lastUsedAt().toEpochMilli()),
+                LABEL, AttributeValue.fromS(session.label())))));
         return AttributeValue.fromM(map);
+    }
+
+    /** A list, not a string set: DynamoDB refuses empty sets. */
+    static AttributeValue devices(List<String> devices) {
+        return AttributeValue.fromL(devices.stream().map(AttributeValue::fromS).toList());
     }
 
     static AttributeValue number(long value) {

@@ -1,0 +1,216 @@
+package dev.tokenauth.session;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import dev.tokenauth.audit.Caller;
+import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.token.Principal;
+import dev.tokenauth.token.RefreshClaims;
+import dev.tokenauth.token.TokenPair;
+import dev.tokenauth.token.TokenService;
+import dev.tokenauth.user.AuthException;
+import dev.tokenauth.user.ConflictRetry;
+import dev.tokenauth.user.ConflictRetry.Attempt;
+import dev.tokenauth.user.Session;
+import dev.tokenauth.user.User;
+import dev.tokenauth.user.UserRepository;
+
+/**
+ * A user's sessions: opening one, minting its tokens, the refresh step (rotation, the grace
+ * window, reuse detection), the session's absolute end, ending one or all, and the user's own list.
+ * Sessions live in the user's item, so every change is a conditional write of that item.
+ */
+public final class SessionService {
+
+    private final UserRepository users;
+    private final TokenService tokens;
+    private final Clock clock;
+    private final Policy policy;
+    private final SecurityEvents events;
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * {@code maxSessions} per user (the least recently used goes first); {@code refreshGrace}: how
+     * long a just-replaced refresh token still yields the pair that replaced it;
+     * {@code maxLifetime}: how long after its login a session ends, however often refreshed.
+     */
+    public record Policy(int maxSessions, Duration refreshGrace, Duration maxLifetime) {
+    }
+
+    public record Refreshed(Principal principal, TokenPair tokens) {
+    }
+
+    /** One entry of a user's own list of sessions; {@code current} marks the session asking. */
+    public record SessionInfo(String id, Instant createdAt, Instant lastUsedAt, String label, boolean current) {
+    }
+
+    public SessionService(UserRepository users, TokenService tokens, Clock clock, Policy policy,
+                          SecurityEvents events) {
+        this.users = users;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.policy = policy;
+        this.events = events;
+    }
+
+    /** A new session for a login from {@code caller}; stored by {@link #adding}. */
+    public Session open(Caller caller) {
+        byte[] id = new byte[12];
+        random.nextBytes(id);
+        Instant precise = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return new Session(Base64.getUrlEncoder().withoutPadding().encodeToString(id), 0, seconds(precise),
+                precise, precise, Session.label(caller.userAgent()));
+    }
+
+    /**
+     * {@code user} with {@code session} added; sessions past their end go, and beyond the limit
+     * the sessions used least recently.
+     */
+    public User adding(User user, Session session) {
+        Instant now = clock.instant();
+        User live = user;
+        for (Session existing : user.sessions().values()) {
+            if (!now.isBefore(existing.endsAt(policy.maxLifetime()))) {
+                live = live.withoutSession(existing.id());
+            }
+        }
+        return live.withSession(session, policy.maxSessions());
+    }
+
+    /** The tokens of a session's current generation; they never outlive the session. */
+    public TokenPair mint(User user, Session session) {
+        return tokens.issue(user.principal(session), session.generation(), session.rotatedAt(),
+                session.endsAt(policy.maxLifetime()));
+    }
+
+    /** The stored user behind a token, if the token's session is still live. */
+    public Optional<User> liveUser(Principal principal) {
+        return users.findByUsername(principal.username()).filter(user -> isLive(user, principal));
+    }
+
+    /** {@link #liveUser}, or UNAUTHENTICATED. */
+    public User currentUser(Principal principal) {
+        return liveUser(principal).orElseThrow(AuthException::unauthenticated);
+    }
+
+    /**
+     * The refresh step with rotation and reuse detection (RFC 9700, section 4.14.2): the newest
+     * refresh token of a live session is exchanged for the next generation; the token it replaced
+     * still yields that same next pair for {@code refreshGrace} (concurrent requests of one
+     * client); any older token is a replay, and ends every session of the user.
+     */
+    public Optional<Refreshed> refresh(RefreshClaims claims, Caller caller) {
+        Principal presented = claims.principal();
+        return ConflictRetry.untilWritten(() -> {
+            Optional<User> found = users.findByUsername(presented.username())
+                    .filter(user -> user.userId().equals(presented.userId()) && user.tokenCount() == presented.tokenCount());
+            Instant precise = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Instant now = seconds(precise);
+            Optional<Session> live = found.flatMap(user -> user.session(presented.sessionId()))
+                    .filter(session -> now.isBefore(session.endsAt(policy.maxLifetime())));
+            if (live.isEmpty()) {
+                return Attempt.done(Optional.<Refreshed>empty());
+            }
+            User user = found.get();
+            Session session = live.get();
+            if (claims.generation() == session.generation()) {
+                Session next = session.next(now, precise);
+                if (!users.update(user.replacingSession(next))) {
+                    return Attempt.conflict();
+                }
+                events.record(SecurityEvent.of(SecurityEvent.Type.SESSION_REFRESHED, caller, user.userId(), session.id()));
+                return Attempt.done(Optional.of(refreshed(user, next)));
+            }
+            boolean justReplaced = claims.generation() == session.generation() - 1
+                    && !now.isAfter(session.rotatedAt().plus(policy.refreshGrace()));
+            if (justReplaced) {
+                return Attempt.done(Optional.of(refreshed(user, session)));
+            }
+            if (claims.generation() > session.generation()) {
+                return Attempt.done(Optional.<Refreshed>empty());
+            }
+            if (!users.update(user.revokingAllSessions())) {
+                return Attempt.conflict();
+            }
+            events.record(SecurityEvent.of(SecurityEvent.Type.REFRESH_REUSE_DETECTED, caller, user.userId(), session.id()));
+            return Attempt.done(Optional.<Refreshed>empty());
+        });
+    }
+
+    /** Ends the session the token belongs to; the user's other devices stay logged in. */
+    public boolean logout(Principal principal, Caller caller) {
+        updateCurrent(principal, user -> user.withoutSession(principal.sessionId()));
+        events.record(SecurityEvent.of(SecurityEvent.Type.LOGGED_OUT, caller, principal.userId(), principal.sessionId()));
+        return true;
+    }
+
+    /** Ends every session of the user: all tokens minted so far stop working. */
+    public boolean logoutEverywhere(Principal principal, Caller caller) {
+        updateCurrent(principal, User::revokingAllSessions);
+        events.record(SecurityEvent.of(SecurityEvent.Type.LOGGED_OUT_EVERYWHERE, caller, principal.userId(),
+                principal.sessionId()));
+        return true;
+    }
+
+    /** The caller's own sessions, most recently used first. */
+    public List<SessionInfo> list(Principal principal) {
+        return currentUser(principal).sessions().values().stream()
+                .sorted(Comparator.comparing(Session::lastUsedAt).reversed())
+                .map(s -> new SessionInfo(s.id(), s.createdAt(), s.lastUsedAt(), s.label(),
+                        s.id().equals(principal.sessionId())))
+                .toList();
+    }
+
+    /**
+     * Ends one of the caller's own sessions by id. An id that is not one of them (another user's,
+     * or none at all) changes nothing and is refused with the same message.
+     */
+    public boolean revoke(Principal principal, String sessionId, Caller caller) {
+        updateCurrent(principal, user -> {
+            if (sessionId == null || user.session(sessionId).isEmpty()) {
+                throw new AuthException(AuthException.Code.BAD_USER_INPUT, "You have no session with that id");
+            }
+            return user.withoutSession(sessionId);
+        });
+        events.record(SecurityEvent.of(SecurityEvent.Type.SESSION_REVOKED, caller, principal.userId(), sessionId));
+        return true;
+    }
+
+    /**
+     * Applies a change to the stored user the token speaks for, on condition that nobody wrote in
+     * between; decided again on the new item otherwise. Unauthenticated once the session is gone.
+     */
+    public User updateCurrent(Principal principal, UnaryOperator<User> change) {
+        return ConflictRetry.untilWritten(() -> {
+            User current = currentUser(principal);
+            User changed = change.apply(current);
+            return Attempt.writtenOr(users.update(changed), changed);
+        });
+    }
+
+    private boolean isLive(User user, Principal principal) {
+        Instant now = clock.instant();
+        return user.isCurrentFor(principal)
+                && user.session(principal.sessionId()).filter(s -> now.isBefore(s.endsAt(policy.maxLifetime()))).isPresent();
+    }
+
+    private Refreshed refreshed(User user, Session session) {
+        Principal principal = user.principal(session);
+        return new Refreshed(principal, mint(user, session));
+    }
+
+    /** Whole seconds: session times are also token issue times, which JWT keeps in seconds. */
+    private static Instant seconds(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tokenauth.user;
+
+import java.time.Clock;
+
+import dev.tokenauth.audit.Caller;
+import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.session.SessionService;
+import dev.tokenauth.token.Principal;
+
+/**
+ * Deletes the caller's account once its password is checked: the user item goes, and with it
+ * every session, so every token stops working for resolvers that read the user; so do the
+ * failed-login budgets of its name and of its trusted devices. The name is free
+ * again at once; a new account under it has a new user id, which no earlier token or device token
+ * carries.
+ */
+public final class AccountDeletionService {
+
+    private final UserRepository users;
+    private final LoginThrottle throttle;
+    private final CurrentPassword current;
+    private final SecurityEvents events;
+
+    public AccountDeletionService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle,
+                                  SessionService sessions, Clock clock, SecurityEvents events) {
+        this.users = users;
+        this.throttle = throttle;
+        this.current = new CurrentPassword(hasher, throttle, sessions, clock, events);
+        this.events = events;
+    }
+
+    public boolean deleteAccount(Principal principal, String password, Caller caller) {
+        User checked = current.check(principal, password, caller);
+        User deleted = current.writeChecked(principal, checked, password,
+                user -> ConflictRetry.Attempt.writtenOr(users.delete(user), user));
+        // Everything else stored for the user: the name's failure budget and each trusted device's.
+        throttle.reset(LoginThrottle.Budget.ofName(deleted.username()));
+        deleted.devices().forEach(device -> throttle.reset(LoginThrottle.Budget.ofDevice(device)));
+        events.record(SecurityEvent.of(SecurityEvent.Type.ACCOUNT_DELETED, caller, checked.userId(), principal.sessionId()));
+        return true;
+    }
+}

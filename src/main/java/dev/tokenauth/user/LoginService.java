@@ -1,0 +1,173 @@
+package dev.tokenauth.user;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Optional;
+
+import dev.tokenauth.audit.Caller;
+import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.session.SessionService;
+import dev.tokenauth.token.DeviceClaims;
+import dev.tokenauth.token.TokenPair;
+import dev.tokenauth.token.TokenService;
+
+/**
+ * Login: the attempt is counted before the password is checked, and the new session is written on
+ * condition that the item is still the one whose hash was checked. A login that lost a race with
+ * a password change checks its password again against the new hash, and fails.
+ *
+ * <p>A client that logged in successfully before presents its device token (OWASP's device
+ * cookies): its attempts spend that device's own failure budget, so strangers guessing at the
+ * name cannot lock the owner out.
+ */
+public final class LoginService {
+
+    static final String BAD_CREDENTIALS = "Invalid username or password";
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
+    private final SessionService sessions;
+    private final TokenService tokens;
+    private final Clock clock;
+    private final SecurityEvents events;
+    private final SecureRandom random = new SecureRandom();
+
+    /** What a successful login hands to the client: the session's tokens and a device token. */
+    public record LoginResult(TokenPair tokens, String deviceToken) {
+        @Override
+        public String toString() {
+            return "LoginResult[redacted]";
+        }
+    }
+
+    public LoginService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, SessionService sessions,
+                        TokenService tokens, Clock clock, SecurityEvents events) {
+        this.users = users;
+        this.hasher = hasher;
+        this.throttle = throttle;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /**
+     * Starts a new session. The same answer, in about the same time, for an unknown name and a
+     * wrong password: a missing user still costs one BCrypt check, and attempts count against a
+     * name whether or not an account has it.
+     */
+    public LoginResult login(String username, String password, String deviceToken, Caller caller) {
+        Optional<String> name = Usernames.normalize(username);
+        if (password == null || !PasswordHasher.hasAcceptableLength(password)) {
+            throw failed(caller, username, null);
+        }
+        if (name.isEmpty()) {
+            // No account can have such a name; it still costs what a wrong password costs.
+            hasher.matchesDecoy(password);
+            throw failed(caller, username, null);
+        }
+        Optional<User> user = users.findByUsername(name.get());
+        LoginThrottle.Budget budget = trustedDevice(deviceToken, user)
+                .map(device -> LoginThrottle.Budget.ofDevice(device.deviceId()))
+                .orElse(LoginThrottle.Budget.ofName(name.get()));
+        try {
+            throttle.count(budget, now());
+        } catch (AuthException e) {
+            events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_THROTTLED, caller,
+                    user.map(User::userId).orElse(null), null, name.get(), null));
+            throw e;
+        }
+        PasswordHasher.Verdict verdict = user.isPresent()
+                ? hasher.verify(password, user.get().passwordHash())
+                : PasswordHasher.Verdict.MISMATCH;
+        if (user.isEmpty()) {
+            hasher.matchesDecoy(password);
+        }
+        if (!verdict.matched()) {
+            throw failed(caller, name.get(), user.map(User::userId).orElse(null));
+        }
+        throttle.reset(budget);
+        Session session = sessions.open(caller);
+        String deviceId = newDeviceId();
+        User stored = storeSession(user.get(), password, verdict, session, deviceId)
+                .orElseThrow(() -> failed(caller, name.get(), user.get().userId()));
+        events.record(SecurityEvent.of(SecurityEvent.Type.LOGIN_SUCCEEDED, caller, stored.userId(), session.id()));
+        return new LoginResult(sessions.mint(stored, session),
+                tokens.issueDevice(stored.userId(), stored.username(), deviceId));
+    }
+
+    /**
+     * Adds the session, on condition that the stored item is the one verified. When another
+     * request wrote first, the password is checked again if the hash changed: empty when it no
+     * longer matches (the password was changed) or the user is gone. A hash of a lower cost than
+     * configured, or of the password's raw form, is replaced, but only the hash that was checked.
+     * The new device is trusted in the same write.
+     */
+    private Optional<User> storeSession(User verified, String password, PasswordHasher.Verdict verifiedVerdict,
+                                        Session session, String deviceId) {
+        var upgraded = new String[1];
+        var checked = new User[] {verified};
+        var verdict = new PasswordHasher.Verdict[] {verifiedVerdict};
+        return ConflictRetry.untilWritten(() -> {
+            User current = checked[0];
+            if (current == null) {
+                Optional<User> reread = users.findByUsername(verified.username())
+                        .filter(user -> user.userId().equals(verified.userId()));
+                if (reread.isEmpty()) {
+                    return ConflictRetry.Attempt.done(Optional.<User>empty());
+                }
+                current = reread.get();
+                if (!current.passwordHash().equals(verified.passwordHash())) {
+                    verdict[0] = hasher.verify(password, current.passwordHash());
+                    if (!verdict[0].matched()) {
+                        return ConflictRetry.Attempt.done(Optional.<User>empty());
+                    }
+                }
+            }
+            checked[0] = null;
+            User next = sessions.adding(current, session).withDevice(deviceId);
+            if (verdict[0] == PasswordHasher.Verdict.MATCH_REHASH) {
+                if (upgraded[0] == null) {
+                    upgraded[0] = hasher.hash(password);
+                }
+                next = next.withPasswordHash(upgraded[0]);
+            }
+            return ConflictRetry.Attempt.writtenOr(users.update(next), Optional.of(next));
+        });
+    }
+
+    /**
+     * The device a valid device token names, if it was issued to this very user (not an earlier
+     * holder of the name) and is still among its trusted devices.
+     */
+    private Optional<DeviceClaims> trustedDevice(String deviceToken, Optional<User> user) {
+        if (deviceToken == null || deviceToken.isBlank() || user.isEmpty()) {
+            return Optional.empty();
+        }
+        return tokens.verifyDevice(deviceToken)
+                .filter(device -> device.userId().equals(user.get().userId())
+                        && device.username().equals(user.get().username())
+                        && user.get().devices().contains(device.deviceId()));
+    }
+
+    private String newDeviceId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    }
+
+    private AuthException failed(Caller caller, String attempted, String userId) {
+        events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_FAILED, caller, userId, null, attempted,
+                "invalid_credentials"));
+        return new AuthException(AuthException.Code.INVALID_CREDENTIALS, BAD_CREDENTIALS);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tokenauth.user;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Failed-login budgets: one per attempted name (existing or not, so a lock looks the same either
+ * way) and one per trusted device. An attempt is counted before its password is checked, by a
+ * compare-and-set whose condition is the counter it decided on: concurrent guesses each take their
+ * own place in the count, and no more than the free attempts get past a lock.
+ */
+public final class LoginThrottle {
+
+    static final String NAME_PREFIX = "login-attempts#";
+    static final String DEVICE_PREFIX = "login-device#";
+
+    private final AttemptCounters counters;
+    private final LoginBackoff backoff;
+
+    public LoginThrottle(AttemptCounters counters, LoginBackoff backoff) {
+        this.counters = counters;
+        this.backoff = backoff;
+    }
+
+    /** Whose failures an attempt spends: the name's shared budget, or one trusted device's own. */
+    public record Budget(String key) {
+        public static Budget ofName(String username) {
+            return new Budget(NAME_PREFIX + username);
+        }
+
+        public static Budget ofDevice(String deviceId) {
+            return new Budget(DEVICE_PREFIX + deviceId);
+        }
+    }
+
+    /** Counts one attempt; throws {@link AuthException#throttled} without counting when the budget is locked. */
+    public void count(Budget budget, Instant now) {
+        // Every lost race is someone else's counted attempt, so the free attempts bound the retries.
+        var expected = new AttemptCounters.Counter[] {AttemptCounters.Counter.NONE};
+        ConflictRetry.untilWritten(backoff.freeAttempts() + ConflictRetry.USER_WRITES, () -> {
+            backoff.lockedUntil(expected[0], now).ifPresent(until -> {
+                throw AuthException.throttled(Math.max(1, Duration.between(now, until).toSeconds()));
+            });
+            Optional<AttemptCounters.Counter> stored =
+                    counters.compareAndSet(budget.key(), expected[0], backoff.afterAttempt(expected[0], now), now);
+            stored.ifPresent(current -> expected[0] = current);
+            return ConflictRetry.Attempt.writtenOr(stored.isEmpty(), true);
+        });
+    }
+
+    /** Forgets the attempts after a success. */
+    public void reset(Budget budget) {
+        counters.delete(budget.key());
+    }
+}

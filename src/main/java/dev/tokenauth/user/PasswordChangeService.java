@@ -1,0 +1,42 @@
+package dev.tokenauth.user;
+
+import java.time.Clock;
+
+import dev.tokenauth.audit.Caller;
+import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.session.SessionService;
+import dev.tokenauth.token.Principal;
+import dev.tokenauth.token.TokenPair;
+
+/** Replaces the password, ends every session, and starts a new one for the caller. */
+public final class PasswordChangeService {
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final SessionService sessions;
+    private final CurrentPassword current;
+    private final SecurityEvents events;
+
+    public PasswordChangeService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle,
+                                 SessionService sessions, Clock clock, SecurityEvents events) {
+        this.users = users;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.current = new CurrentPassword(hasher, throttle, sessions, clock, events);
+        this.events = events;
+    }
+
+    public TokenPair changePassword(Principal principal, String oldPassword, String newPassword, Caller caller) {
+        User checked = current.check(principal, oldPassword, caller);
+        Passwords.requireAcceptable(newPassword);
+        String hash = hasher.hash(newPassword);
+        Session session = sessions.open(caller);
+        User stored = current.writeChecked(principal, checked, oldPassword, user -> {
+            User next = sessions.adding(user.withPasswordHash(hash).revokingAllSessions(), session);
+            return ConflictRetry.Attempt.writtenOr(users.update(next), next);
+        });
+        events.record(SecurityEvent.of(SecurityEvent.Type.PASSWORD_CHANGED, caller, stored.userId(), session.id()));
+        return sessions.mint(stored, session);
+    }
+}

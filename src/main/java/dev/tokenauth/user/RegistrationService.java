@@ -1,0 +1,61 @@
+package dev.tokenauth.user;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.tokenauth.audit.Caller;
+import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.session.SessionService;
+import dev.tokenauth.token.TokenPair;
+
+/**
+ * Creating an account, logged in at once. Attempts are counted per source address before any
+ * work: {@code register} tells whether a name is taken, so its rate bounds how fast names can be
+ * probed.
+ */
+public final class RegistrationService {
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final RegistrationThrottle throttle;
+    private final SessionService sessions;
+    private final Clock clock;
+    private final boolean enabled;
+    private final SecurityEvents events;
+
+    public RegistrationService(UserRepository users, PasswordHasher hasher, RegistrationThrottle throttle,
+                               SessionService sessions, Clock clock, boolean enabled, SecurityEvents events) {
+        this.users = users;
+        this.hasher = hasher;
+        this.throttle = throttle;
+        this.sessions = sessions;
+        this.clock = clock;
+        this.enabled = enabled;
+        this.events = events;
+    }
+
+    public TokenPair register(String username, String password, Caller caller) {
+        if (!enabled) {
+            throw new AuthException(AuthException.Code.FORBIDDEN, "Registration is closed");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        throttle.count(caller.sourceIp(), now);
+        String name = Usernames.normalize(username).orElseThrow(() ->
+                new AuthException(AuthException.Code.BAD_USER_INPUT, "Username must be " + Usernames.RULE));
+        Passwords.requireAcceptable(password);
+        Session session = sessions.open(caller);
+        var user = sessions.adding(new User(UUID.randomUUID().toString(), name, hasher.hash(password), 0, Map.of(),
+                now, 0), session);
+        try {
+            users.create(user);
+        } catch (UsernameTakenException e) {
+            throw new AuthException(AuthException.Code.USERNAME_TAKEN, "That username is taken");
+        }
+        events.record(SecurityEvent.of(SecurityEvent.Type.USER_REGISTERED, caller, user.userId(), session.id()));
+        return sessions.mint(user, session);
+    }
+}

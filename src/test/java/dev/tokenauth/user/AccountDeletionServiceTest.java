@@ -1,0 +1,61 @@
+package dev.tokenauth.user;
+
+import static dev.tokenauth.memory.TestAccounts.CALLER;
+import static dev.tokenauth.memory.TestAccounts.PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.memory.TestAccounts;
+import dev.tokenauth.token.Principal;
+import org.junit.jupiter.api.Test;
+
+class AccountDeletionServiceTest {
+
+    private final TestAccounts accounts = new TestAccounts();
+
+    @Test
+    void shouldKeepTheAccountWhenThePasswordIsWrong() {
+        Principal ada = principal(accounts.register("ada"));
+        var failure = catchThrowableOfType(AuthException.class, () -> accounts.deletion.deleteAccount(ada, "wrong one!", CALLER));
+        assertThat(failure.code()).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+        assertThat(accounts.users.findByUsername("ada")).isPresent();
+    }
+
+    @Test
+    void shouldRemoveTheUserAndItsCountersSoThatEveryTokenStopsAndTheNameIsFreeAgain() {
+        Principal laptop = principal(accounts.register("ada"));
+        var phone = accounts.login("ada", PASSWORD);
+        catchThrowableOfType(AuthException.class, () -> accounts.login("ada", "one wrong guess"));
+        catchThrowableOfType(AuthException.class,
+                () -> accounts.login.login("ada", "a wrong guess from the phone", phone.deviceToken(), CALLER));
+        String phoneBudget = LoginThrottle.Budget.ofDevice(
+                accounts.tokens.verifyDevice(phone.deviceToken()).orElseThrow().deviceId()).key();
+        assertThat(accounts.counters.stored).containsKeys(LoginThrottle.Budget.ofName("ada").key(), phoneBudget);
+
+        assertThat(accounts.deletion.deleteAccount(laptop, PASSWORD, CALLER)).isTrue();
+
+        assertThat(accounts.users.findByUsername("ada")).isEmpty();
+        assertThat(accounts.counters.stored).doesNotContainKeys(LoginThrottle.Budget.ofName("ada").key(), phoneBudget);
+        Principal phonePrincipal = principal(phone.tokens());
+        for (Principal old : new Principal[] {laptop, phonePrincipal}) {
+            assertThat(catchThrowableOfType(AuthException.class, () -> accounts.sessions.currentUser(old)).code())
+                    .isEqualTo(AuthException.Code.UNAUTHENTICATED);
+        }
+        assertThat(accounts.events.types()).containsOnlyOnce(SecurityEvent.Type.ACCOUNT_DELETED);
+
+        // A new account under the name is a new user: nothing issued to the old one passes for it.
+        accounts.register("ada");
+        assertThat(catchThrowableOfType(AuthException.class, () -> accounts.sessions.currentUser(laptop))).isNotNull();
+        for (int i = 0; i < LoginBackoff.DEFAULT.freeAttempts(); i++) {
+            catchThrowableOfType(AuthException.class, () -> accounts.login("ada", "stranger"));
+        }
+        var stale = catchThrowableOfType(AuthException.class,
+                () -> accounts.login.login("ada", PASSWORD, phone.deviceToken(), CALLER));
+        assertThat(stale.code()).isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+    }
+
+    private Principal principal(dev.tokenauth.token.TokenPair pair) {
+        return accounts.tokens.verifyAccess(pair.accessToken()).orElseThrow();
+    }
+}
