@@ -2,8 +2,12 @@ package dev.tokenauth.config;
 
 import java.time.Clock;
 
+import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.http.GraphqlHttpHandler;
+import dev.tokenauth.ops.Metrics;
+import dev.tokenauth.ops.SecurityEventLog;
+import dev.tokenauth.ops.UsernameDigest;
 import dev.tokenauth.session.TokenMiddleware;
 import dev.tokenauth.token.TokenService;
 import dev.tokenauth.user.AccountService;
@@ -22,9 +26,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * reflection. The parts beyond the handler are exposed for SnapStart priming.
  */
 public record Components(GraphqlHttpHandler handler, TokenService tokens, PasswordHasher hasher,
-                         DynamoUserRepository users) {
+                         DynamoUserRepository users, Metrics metrics, SecurityEvents securityEvents) {
 
     public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock) {
+        // Security events and metrics first: the services record into them.
+        var metrics = new Metrics(config.metricsNamespace(), clock, Metrics.standardOutput());
+        var securityEvents = new SecurityEventLog(metrics, UsernameDigest.derivedFrom(config.tokens().accessSecret()),
+                clock, Metrics.standardOutput());
         var tokens = new TokenService(config.tokens(), clock);
         var hasher = new PasswordHasher(config.bcryptCost());
         var users = new DynamoUserRepository(dynamo, config.usersTable());
@@ -32,7 +40,7 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         var accounts = new AccountService(users, attempts, hasher, tokens, clock, config.accounts());
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, accounts),
                 new GraphqlEngine(accounts, config.graphql()), config.corsAllowedOrigins(), config.maxBodyBytes());
-        return new Components(handler, tokens, hasher, users);
+        return new Components(handler, tokens, hasher, users, metrics, securityEvents);
     }
 
     /**
