@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -60,6 +61,28 @@ class LambdaRuntimeIT {
             assertThat(output).contains("Restored from a SnapStart snapshot");
             assertThat(output.indexOf("SnapStart priming done"))
                     .isLessThan(output.indexOf("Restored from a SnapStart snapshot"));
+            assertThat(output).doesNotContain("======>");
+        }
+    }
+
+    /**
+     * A priming that starts a second Spring context, or leaves an executor's threads running, can
+     * hang the restore or run twice the work: the checkpoint must find one context and no
+     * non-daemon thread but the runtime's main thread and Spring's own keep-alive thread, which
+     * Spring ends after the restore.
+     */
+    @Test
+    void primingStartsNoSecondContextAndLeavesNoThreadRunningAtTheCheckpoint() throws Exception {
+        try (var lambda = new LambdaProcess(true, true)) {
+            lambda.assertServesTheScenario();
+            String output = lambda.output();
+            String priming = output.lines().filter(line -> line.contains("SnapStart priming done"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no priming line in:\n" + output));
+            var state = Pattern.compile("springContexts=(\\d+) nonDaemonThreads=\\[([^\\]]*)]").matcher(priming);
+            assertThat(state.find()).as(priming).isTrue();
+            assertThat(state.group(1)).isEqualTo("1");
+            assertThat(List.of(state.group(2).split(",\\s*"))).isSubsetOf("main", "prevent-shutdown");
+            assertThat(priming).contains("start-up warm-up reused");
         }
     }
 
