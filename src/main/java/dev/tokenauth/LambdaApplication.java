@@ -45,7 +45,7 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
     static final AtomicInteger CONTEXTS = new AtomicInteger();
 
     /** The parts being built, and the start-up warm-up that runs once they are. */
-    record Start(CompletableFuture<Components> components, CompletableFuture<Void> warmUp) {
+    record Start(CompletableFuture<Components> components, CompletableFuture<Boolean> warmUp) {
     }
 
     public static void main(String[] args) {
@@ -106,15 +106,14 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
 
     private static Start startBuilding(AppConfig config) {
         var future = new CompletableFuture<Components>();
-        var warmUp = new CompletableFuture<Void>();
+        var warmUp = new CompletableFuture<Boolean>();
         Thread builder = new Thread(() -> {
             try {
                 Components built = Components.build(config, Components.dynamoDbClient(config), Clock.systemUTC());
                 future.complete(built);
                 // Then run the hot paths once (the first DynamoDB call opens the connection), in
                 // parallel with the rest of Spring's start, rather than in the first request.
-                SnapStartPriming.warmUp(built);
-                warmUp.complete(null);
+                warmUp.complete(SnapStartPriming.warmUp(built));
             } catch (Throwable e) {
                 future.completeExceptionally(e);
                 warmUp.completeExceptionally(e);

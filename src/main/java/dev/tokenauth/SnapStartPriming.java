@@ -47,9 +47,9 @@ public final class SnapStartPriming implements Resource {
 
     private final ApplicationContext context;
     private final Components components;
-    private final CompletableFuture<Void> warmUp;
+    private final CompletableFuture<Boolean> warmUp;
 
-    public SnapStartPriming(ApplicationContext context, Components components, CompletableFuture<Void> warmUp) {
+    public SnapStartPriming(ApplicationContext context, Components components, CompletableFuture<Boolean> warmUp) {
         this.context = context;
         this.components = components;
         this.warmUp = warmUp;
@@ -76,11 +76,10 @@ public final class SnapStartPriming implements Resource {
                 + (warmedUp ? "reused" : "failed, all paths primed here") + "); at the checkpoint: " + state);
     }
 
-    /** Waits for the start-up warm-up; false if it failed (its failure is left to the priming). */
+    /** Waits for the start-up warm-up; false if it failed (its paths are then primed here). */
     private boolean awaitWarmUp() {
         try {
-            warmUp.join();
-            return true;
+            return warmUp.join();
         } catch (RuntimeException e) {
             return false;
         }
@@ -89,16 +88,20 @@ public final class SnapStartPriming implements Resource {
     /**
      * The same paths, straight through the handler: for a start without a snapshot, run on the
      * thread that built the parts while Spring finishes starting, so the first request finds them
-     * loaded. Failures are left to that request.
+     * loaded. Failures are left to that request; false if any path failed or answered 5xx.
      */
-    public static void warmUp(Components components) {
+    public static boolean warmUp(Components components) {
         try {
             components.hasher().matchesDecoy(PRIMING_PASSWORD);
+            boolean answered = true;
             for (Map<String, Object> event : primingEvents(components)) {
-                components.handler().applyRaw(EVENT_JSON.writeValueAsBytes(event));
+                Integer status = components.handler().applyRaw(EVENT_JSON.writeValueAsBytes(event)).getStatusCode();
+                answered &= status != null && status < 500;
             }
+            return answered;
         } catch (RuntimeException e) {
             log.debug("Warm-up failed", e);
+            return false;
         }
     }
 
