@@ -1,27 +1,34 @@
 package dev.tokenauth;
 
+import java.lang.reflect.Type;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.config.Components;
 import dev.tokenauth.config.SecretsManagerFetcher;
 import dev.tokenauth.http.GraphqlHttpHandler;
+import dev.tokenauth.ops.ObservedFunction;
+import dev.tokenauth.ops.StartupOutput;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.event.ApplicationStartingEvent;
+import org.springframework.boot.context.event.SpringApplicationEvent;
 import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.cloud.function.context.FunctionalSpringApplication;
 import org.springframework.cloud.function.context.catalog.FunctionTypeUtils;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.messaging.Message;
 
 /**
  * The Spring entry point. Beans are registered functionally (no component scanning, no
@@ -34,7 +41,13 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
     public static final String FUNCTION_NAME = "graphql";
 
     // Handed from EarlyStart, which starts building, to initialize, which registers the result.
-    private static final AtomicReference<CompletableFuture<Components>> BUILDING = new AtomicReference<>();
+    private static final AtomicReference<Start> BUILDING = new AtomicReference<>();
+    /** How many Spring contexts this class has initialised in this process: one, or priming went wrong. */
+    static final AtomicInteger CONTEXTS = new AtomicInteger();
+
+    /** The parts being built, and the start-up warm-up that runs once they are. */
+    record Start(CompletableFuture<Components> components, CompletableFuture<Boolean> warmUp) {
+    }
 
     private final List<Components.ModuleFactory> extraModules;
 
@@ -61,32 +74,43 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
      * Cold start is class loading, and Spring's bootstrap and our parts (the AWS SDK client, the
      * GraphQL schema, the JWT verifiers) load disjoint classes, so ours load on a second thread.
      */
-    public static final class EarlyStart implements ApplicationListener<ApplicationStartingEvent> {
+    public static final class EarlyStart implements ApplicationListener<SpringApplicationEvent> {
         @Override
-        public void onApplicationEvent(ApplicationStartingEvent event) {
-            if (event.getSpringApplication().getAllSources().contains(LambdaApplication.class)) {
+        public void onApplicationEvent(SpringApplicationEvent event) {
+            if (!event.getSpringApplication().getAllSources().contains(LambdaApplication.class)) {
+                return;
+            }
+            if (event instanceof ApplicationStartingEvent) {
+                // Keeps the log all JSON: drops the adapter's "======> SOURCE:" line (see StartupOutput).
+                StartupOutput.install();
                 // Spring's environment is not built yet; ours are system properties over environment
                 // variables, which this one resolves as Spring's will.
                 BUILDING.set(startBuilding(loadConfig(new StandardEnvironment()::getProperty), List.of()));
+            } else if (event instanceof ApplicationPreparedEvent || event instanceof ApplicationFailedEvent) {
+                StartupOutput.uninstall();
             }
         }
     }
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        CompletableFuture<Components> started = extraModules.isEmpty() ? BUILDING.getAndSet(null) : null;
-        CompletableFuture<Components> components = started != null ? started
+        CONTEXTS.incrementAndGet();
+        Start started = extraModules.isEmpty() ? BUILDING.getAndSet(null) : null;
+        Start start = started != null ? started
                 : startBuilding(loadConfig(context.getEnvironment()::getProperty), extraModules);
-        context.registerBean(Components.class, () -> await(components));
-        // The function takes the raw event and reads it itself (see GraphqlHttpHandler.applyRaw).
+        context.registerBean(Components.class, () -> await(start.components()));
+        // The function takes the raw event and reads it itself (see GraphqlHttpHandler.applyRaw); it
+        // takes it as a message for the Lambda context in its headers (see ObservedFunction).
         context.registerBean(FUNCTION_NAME, FunctionRegistration.class, () -> {
-            GraphqlHttpHandler handler = context.getBean(Components.class).handler();
-            Function<byte[], APIGatewayProxyResponseEvent> function = handler::applyRaw;
+            Components parts = context.getBean(Components.class);
+            GraphqlHttpHandler handler = parts.handler();
+            var function = new ObservedFunction(handler::applyRaw, parts.metrics());
+            Type message = ResolvableType.forClassWithGenerics(Message.class, byte[].class).getType();
             return new FunctionRegistration<>(function, FUNCTION_NAME)
-                    .type(FunctionTypeUtils.functionType(byte[].class, APIGatewayProxyResponseEvent.class));
+                    .type(FunctionTypeUtils.functionType(message, APIGatewayProxyResponseEvent.class));
         });
         context.registerBean(SnapStartPriming.class,
-                () -> new SnapStartPriming(context, context.getBean(Components.class)));
+                () -> new SnapStartPriming(context, context.getBean(Components.class), start.warmUp()));
     }
 
     /**
@@ -97,24 +121,25 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
         return AppConfig.load(properties, new SecretsManagerFetcher());
     }
 
-    private static CompletableFuture<Components> startBuilding(AppConfig config,
-                                                               List<Components.ModuleFactory> extraModules) {
+    private static Start startBuilding(AppConfig config, List<Components.ModuleFactory> extraModules) {
         var future = new CompletableFuture<Components>();
+        var warmUp = new CompletableFuture<Boolean>();
         Thread builder = new Thread(() -> {
             try {
                 Components built = Components.build(config, Components.dynamoDbClient(config), Clock.systemUTC(),
-                        SecurityEvents.NONE, extraModules);
+                        extraModules);
                 future.complete(built);
                 // Then run the hot paths once (the first DynamoDB call opens the connection), in
                 // parallel with the rest of Spring's start, rather than in the first request.
-                SnapStartPriming.warmUp(built);
+                warmUp.complete(SnapStartPriming.warmUp(built));
             } catch (Throwable e) {
                 future.completeExceptionally(e);
+                warmUp.completeExceptionally(e);
             }
         }, "token-auth-init");
         builder.setDaemon(true);
         builder.start();
-        return future;
+        return new Start(future, warmUp);
     }
 
     /** The built parts, or the failure that stopped them, as it was. */

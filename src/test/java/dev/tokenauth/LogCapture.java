@@ -23,6 +23,7 @@ final class LogCapture implements AutoCloseable {
     private PrintStream out;
     private PrintStream err;
     private String text;
+    private String output;
 
     static LogCapture start() {
         var capture = new LogCapture();
@@ -43,8 +44,9 @@ final class LogCapture implements AutoCloseable {
             root.detachAppender(appender);
             var all = new StringBuilder();
             synchronized (printed) {
-                all.append(printed.toString(StandardCharsets.UTF_8));
+                output = printed.toString(StandardCharsets.UTF_8);
             }
+            all.append(output);
             for (ILoggingEvent event : appender.list) {
                 all.append(event.getFormattedMessage()).append('\n');
                 if (event.getThrowableProxy() != null) {
@@ -54,6 +56,12 @@ final class LogCapture implements AutoCloseable {
             text = all.toString();
         }
         return text;
+    }
+
+    /** Only what was printed to stdout and stderr (the process's log as Lambda sees it), once stopped. */
+    synchronized String output() {
+        stop();
+        return output;
     }
 
     @Override

@@ -4,12 +4,17 @@ import static dev.tokenauth.GraphqlFunctionIT.credentials;
 import static dev.tokenauth.GraphqlFunctionIT.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.tokenauth.http.GraphqlHttpHandler;
+import dev.tokenauth.ops.SecurityEventLog;
 import dev.tokenauth.token.TokenPair;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /** Nothing a full session goes through may leave a token, a password or a key in the logs. */
 class LogSafetyIT {
@@ -22,7 +27,8 @@ class LogSafetyIT {
         String password = "log-probe-" + name + "-passphrase";
         List<String> secrets = new ArrayList<>(List.of(password, LambdaHarness.ACCESS_SECRET, LambdaHarness.REFRESH_SECRET));
 
-        String captured = capture(() -> {
+        var logs = LogCapture.start();
+        String captured = capture(logs, () -> {
             var registered = lambda.invoke(Event.load("register.json").variables(credentials(name, password)));
             secrets.add(registered.data("register").path("accessToken").stringValue());
             secrets.add(registered.data("register").path("refreshToken").stringValue());
@@ -66,6 +72,8 @@ class LogSafetyIT {
             secrets.add(changed.data("changePassword").path("refreshToken").stringValue());
             lambda.invoke(Event.load("logout.json").body("{\"query\":\"mutation { logoutEverywhere }\"}")
                     .header("x-access-token", changedAccess));
+            // Not an API Gateway event: the handler logs a warning, inside the invocation.
+            lambda.invokeRaw("\"not an event\"".getBytes(StandardCharsets.UTF_8));
         });
 
         assertThat(secrets).doesNotContainNull().allSatisfy(secret -> assertThat(secret).isNotBlank());
@@ -78,11 +86,39 @@ class LogSafetyIT {
                 assertThat(captured).doesNotContain(secret.substring(secret.lastIndexOf('.') + 1));
             }
         }
+        assertEveryLineIsJson(logs.output());
+    }
+
+    /**
+     * What CloudWatch Logs Insights needs: each line one JSON object with a timestamp, a level, a
+     * logger and a message; a line written inside an invocation also names the Lambda request.
+     */
+    private static void assertEveryLineIsJson(String output) {
+        List<String> lines = output.lines().filter(line -> !line.isBlank()).toList();
+        assertThat(lines).isNotEmpty();
+        boolean sawInvocationLine = false;
+        for (String line : lines) {
+            JsonNode json;
+            try {
+                json = Event.JSON.readTree(line);
+            } catch (JacksonException e) {
+                throw new AssertionError("not a JSON line: " + line);
+            }
+            assertThat(json.isObject()).as(line).isTrue();
+            for (String field : List.of("timestamp", "level", "logger", "message")) {
+                assertThat(json.path(field).isString()).as("%s in %s", field, line).isTrue();
+            }
+            if (json.path("logger").stringValue().equals(GraphqlHttpHandler.class.getName())) {
+                assertThat(json.path(SecurityEventLog.AWS_REQUEST_ID).isString()).as(line).isTrue();
+                sawInvocationLine = true;
+            }
+        }
+        assertThat(sawInvocationLine).as("a line the handler logged; output:\n%s", output).isTrue();
     }
 
     /** Everything logged through Logback, and everything printed to stdout and stderr, while it runs. */
-    private static String capture(Runnable scenario) {
-        try (var logs = LogCapture.start()) {
+    private static String capture(LogCapture logs, Runnable scenario) {
+        try (logs) {
             scenario.run();
             return logs.stop();
         }

@@ -28,7 +28,8 @@ public record AppConfig(
         Accounts accounts,
         GraphqlLimits graphql,
         List<String> corsAllowedOrigins,
-        int maxBodyBytes) {
+        int maxBodyBytes,
+        String metricsNamespace) {
 
     public static final String USERS_TABLE = "USERS_TABLE";
     public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
@@ -58,6 +59,8 @@ public record AppConfig(
     public static final String GRAPHQL_MAX_TOKENS = "GRAPHQL_MAX_TOKENS";
     public static final String GRAPHQL_MAX_CHARACTERS = "GRAPHQL_MAX_CHARACTERS";
     public static final String INTROSPECTION_ENABLED = "INTROSPECTION_ENABLED";
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    public static final String DEFAULT_METRICS_NAMESPACE = "TokenAuthGraphql";
 
     /** How long a replaced refresh token still yields its successor: see docs/security.md. */
     public static final int DEFAULT_REFRESH_GRACE_SECONDS = 5;
@@ -127,7 +130,8 @@ public record AppConfig(
                 accounts,
                 graphql,
                 reader.list(CORS_ALLOWED_ORIGINS, "*"),
-                reader.integer(MAX_BODY_BYTES, 64 * 1024, 1024, 6 * 1024 * 1024));
+                reader.integer(MAX_BODY_BYTES, 64 * 1024, 1024, 6 * 1024 * 1024),
+                reader.metricsNamespace(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE));
         if (!reader.problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration: " + String.join("; ", reader.problems));
         }
@@ -230,6 +234,16 @@ public record AppConfig(
                     .map(String::trim)
                     .filter(item -> !item.isEmpty())
                     .toList();
+        }
+
+        /** CloudWatch's rule for a namespace: 1 to 255 of [0-9A-Za-z.-_/#:], not under AWS/. */
+        String metricsNamespace(String name, String fallback) {
+            String value = string(name, fallback);
+            if (value.length() <= 255 && value.matches("[0-9A-Za-z.\\-_/#:]+") && !value.startsWith("AWS/")) {
+                return value;
+            }
+            problems.add(name + " must be 1 to 255 letters, digits or . - _ / # : and not start with AWS/");
+            return fallback;
         }
 
         URI uri(String name, String value) {

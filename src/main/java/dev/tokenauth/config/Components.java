@@ -12,6 +12,9 @@ import dev.tokenauth.graphql.account.AccountModule;
 import dev.tokenauth.graphql.account.AccountOperations;
 import dev.tokenauth.graphql.account.RolesModule;
 import dev.tokenauth.http.GraphqlHttpHandler;
+import dev.tokenauth.ops.Metrics;
+import dev.tokenauth.ops.SecurityEventLog;
+import dev.tokenauth.ops.UsernameDigest;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.session.TokenMiddleware;
 import dev.tokenauth.token.TokenService;
@@ -37,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * reflection. The parts beyond the handler are exposed for SnapStart priming.
  */
 public record Components(GraphqlHttpHandler handler, TokenService tokens, PasswordHasher hasher,
-                         DynamoUserRepository users) {
+                         DynamoUserRepository users, Metrics metrics, SecurityEvents securityEvents) {
 
     /**
      * Builds a module from the shared parts; the modules beyond the built-in ones are listed
@@ -49,11 +52,14 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
     }
 
     public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock) {
-        return build(config, dynamo, clock, SecurityEvents.NONE, List.of());
+        return build(config, dynamo, clock, List.of());
     }
 
-    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, SecurityEvents events,
-                                   List<ModuleFactory> extra) {
+    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, List<ModuleFactory> extra) {
+        // Security events and metrics first: the services record into them.
+        var metrics = new Metrics(config.metricsNamespace(), clock, Metrics.standardOutput());
+        var events = new SecurityEventLog(metrics, UsernameDigest.derivedFrom(config.tokens().accessSecret()),
+                clock, Metrics.standardOutput());
         var tokens = new TokenService(config.tokens(), clock);
         var hasher = new PasswordHasher(config.bcryptCost());
         var users = new DynamoUserRepository(dynamo, config.usersTable());
@@ -75,7 +81,7 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
                 new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),
                 config.maxBodyBytes());
-        return new Components(handler, tokens, hasher, users);
+        return new Components(handler, tokens, hasher, users, metrics, events);
     }
 
     /**

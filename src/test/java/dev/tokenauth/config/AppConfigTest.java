@@ -159,6 +159,20 @@ class AppConfigTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void shouldTakeTheMetricsNamespaceAndRefuseOneCloudWatchWouldNot() {
+        var secrets = Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH);
+        assertThat(AppConfig.load(env(secrets)::get).metricsNamespace()).isEqualTo(AppConfig.DEFAULT_METRICS_NAMESPACE);
+        var custom = env(secrets);
+        custom.put(AppConfig.METRICS_NAMESPACE, "Acme/Auth-prod");
+        assertThat(AppConfig.load(custom::get).metricsNamespace()).isEqualTo("Acme/Auth-prod");
+        for (String bad : new String[] {"AWS/Lambda", "has space", "x".repeat(256)}) {
+            var invalid = env(secrets);
+            invalid.put(AppConfig.METRICS_NAMESPACE, bad);
+            assertThatThrownBy(() -> AppConfig.load(invalid::get)).hasMessageContaining(AppConfig.METRICS_NAMESPACE);
+        }
+    }
+
     private static Map<String, String> env(Map<String, String> values) {
         return new HashMap<>(values);
     }

@@ -19,15 +19,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import dev.tokenauth.Event;
 import dev.tokenauth.LambdaResponse;
+import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.ops.Metrics;
 import dev.tokenauth.local.DynamoDbTestServer;
 import dev.tokenauth.local.UsersTable;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The packaged artifact, run the way Lambda runs it: the zip unpacked as the task root (the
@@ -41,6 +46,7 @@ class LambdaRuntimeIT {
     private static final Path BASE = Path.of(System.getProperty("project.basedir", "."));
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
     private static final String PASSWORD = "correct horse battery staple";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
     void servesTheEventsUnderTheRuntimeInterfaceClient() throws Exception {
@@ -60,7 +66,70 @@ class LambdaRuntimeIT {
             assertThat(output).contains("Restored from a SnapStart snapshot");
             assertThat(output.indexOf("SnapStart priming done"))
                     .isLessThan(output.indexOf("Restored from a SnapStart snapshot"));
+            assertThat(output).doesNotContain("======>");
         }
+    }
+
+    /**
+     * A priming that starts a second Spring context, or leaves an executor's threads running, can
+     * hang the restore or run twice the work: the checkpoint must find one context and no
+     * non-daemon thread but the runtime's main thread and Spring's own keep-alive thread, which
+     * Spring ends after the restore.
+     */
+    @Test
+    void primingStartsNoSecondContextAndLeavesNoThreadRunningAtTheCheckpoint() throws Exception {
+        try (var lambda = new LambdaProcess(true, true)) {
+            lambda.assertServesTheScenario();
+            String output = lambda.output();
+            String priming = output.lines().filter(line -> line.contains("SnapStart priming done"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no priming line in:\n" + output));
+            var state = Pattern.compile("springContexts=(\\d+) nonDaemonThreads=\\[([^\\]]*)]").matcher(priming);
+            assertThat(state.find()).as(priming).isTrue();
+            assertThat(state.group(1)).isEqualTo("1");
+            assertThat(List.of(state.group(2).split(",\\s*"))).isSubsetOf("main", "prevent-shutdown");
+            assertThat(priming).contains("start-up warm-up reused");
+        }
+    }
+
+    /**
+     * The ServerErrors metric, end to end: with DynamoDB unreachable every login answers 503, and
+     * each such answer writes exactly one Embedded Metric Format line to the function's output; the
+     * answers before (none of them 5xx) wrote none.
+     */
+    @Test
+    void eachAnswerOf5xxIsCountedOnceInTheServerErrorsMetric() throws Exception {
+        URI closed;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
+        try (var lambda = new LambdaProcess(false, true, closed)) {
+            LambdaResponse preflight = lambda.invoke(Event.load("preflight.json"));
+            assertThat(preflight.status()).isEqualTo(204);
+            assertThat(serverErrorLines(lambda.output())).isEmpty();
+            for (int i = 0; i < 3; i++) {
+                LambdaResponse login = lambda.invoke(Event.load("login.json").variables(credentials(uniqueName(), PASSWORD)));
+                assertThat(login.status()).isEqualTo(503);
+            }
+            List<JsonNode> counted = serverErrorLines(lambda.output());
+            assertThat(counted).hasSize(3);
+            for (JsonNode line : counted) {
+                JsonNode directive = line.path("_aws").path("CloudWatchMetrics").get(0);
+                assertThat(directive.path("Namespace").stringValue()).isEqualTo(AppConfig.DEFAULT_METRICS_NAMESPACE);
+                assertThat(directive.path("Metrics").get(0).path("Name").stringValue()).isEqualTo(Metrics.SERVER_ERRORS);
+                assertThat(line.path(Metrics.SERVER_ERRORS).intValue()).isEqualTo(1);
+            }
+        }
+    }
+
+    private static List<JsonNode> serverErrorLines(String output) {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : output.lines().filter(text -> text.startsWith("{")).toList()) {
+            JsonNode json = JSON.readTree(line);
+            if (json.has("_aws") && json.has(Metrics.SERVER_ERRORS)) {
+                lines.add(json);
+            }
+        }
+        return lines;
     }
 
     @Test
@@ -81,6 +150,11 @@ class LambdaRuntimeIT {
         private final Process process;
 
         LambdaProcess(boolean snapStart, boolean withKeys) throws IOException {
+            this(snapStart, withKeys, null);
+        }
+
+        /** @param dynamoOverride a DynamoDB endpoint in place of the test server's, or null */
+        LambdaProcess(boolean snapStart, boolean withKeys, URI dynamoOverride) throws IOException {
             SamTemplate template = SamTemplate.load();
             unzip(lambdaZip(template), taskRoot);
             String handler = (String) template.properties("GraphqlFunction").get("Handler");
@@ -100,7 +174,7 @@ class LambdaRuntimeIT {
                 env.put("ACCESS_TOKEN_SECRET", secret());
                 env.put("REFRESH_TOKEN_SECRET", secret());
             }
-            env.put("DYNAMODB_ENDPOINT", dynamo.toString());
+            env.put("DYNAMODB_ENDPOINT", (dynamoOverride != null ? dynamoOverride : dynamo).toString());
             env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
             env.put("AWS_REGION", "us-east-1");
             env.put("AWS_LAMBDA_FUNCTION_NAME", "token-auth-graphql");

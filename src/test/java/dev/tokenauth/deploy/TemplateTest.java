@@ -12,6 +12,7 @@ import java.util.Set;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tokenauth.LambdaApplication;
 import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.ops.Metrics;
 import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import org.junit.jupiter.api.Test;
@@ -150,6 +151,106 @@ class TemplateTest {
             }
         }
         assertThat(dynamoActions).isEqualTo(DYNAMODB_ACTIONS);
+    }
+
+    @Test
+    void everyAlarmOnACustomMetricNamesAMetricTheCodeEmitsInTheNamespaceTheFunctionGets() {
+        Map<String, Object> namespace = Map.of("Ref", "MetricsNamespace");
+        assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.METRICS_NAMESPACE)).isEqualTo(namespace);
+        assertThat(map(map(template.root, "Parameters"), "MetricsNamespace").get("Default"))
+                .isEqualTo(AppConfig.DEFAULT_METRICS_NAMESPACE);
+        Set<String> fromLogFilters = new LinkedHashSet<>();
+        template.resourcesOfType("AWS::Logs::MetricFilter").forEach((id, filter) -> {
+            @SuppressWarnings("unchecked")
+            var transformations = (List<Map<String, Object>>) map(filter, "Properties").get("MetricTransformations");
+            for (Map<String, Object> transformation : transformations) {
+                assertThat(transformation.get("MetricNamespace")).isEqualTo(namespace);
+                assertThat(Metrics.NAMES).as("a log filter must not feed a metric the code emits")
+                        .doesNotContain((String) transformation.get("MetricName"));
+                fromLogFilters.add((String) transformation.get("MetricName"));
+            }
+        });
+        Map<String, Map<String, Object>> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
+        assertThat(alarms).isNotEmpty();
+        alarms.forEach((id, alarm) -> {
+            Map<String, Object> properties = map(alarm, "Properties");
+            Object alarmNamespace = properties.get("Namespace");
+            String metric = (String) properties.get("MetricName");
+            if (alarmNamespace instanceof String awsNamespace) {
+                assertThat(awsNamespace).as("%s: a literal namespace is an AWS one", id).startsWith("AWS/");
+            } else if (fromLogFilters.contains(metric)) {
+                assertThat(alarmNamespace).isEqualTo(namespace);
+            } else {
+                assertThat(alarmNamespace).as(id).isEqualTo(namespace);
+                assertThat(Metrics.NAMES).as("%s names a metric the code emits", id).contains(metric);
+                assertThat(properties.get("Dimensions")).as(id).isEqualTo(List.of(
+                        Map.of("Name", Metrics.SERVICE_DIMENSION, "Value", Metrics.SERVICE)));
+            }
+        });
+    }
+
+    @Test
+    void alarmsWatchReuseThrottledLoginsServerErrorsAndTheApi() {
+        Set<String> watched = new LinkedHashSet<>();
+        template.resourcesOfType("AWS::CloudWatch::Alarm").values().forEach(alarm -> {
+            Map<String, Object> properties = map(alarm, "Properties");
+            Object namespace = properties.get("Namespace");
+            watched.add((namespace instanceof String literal ? literal + ":" : "") + properties.get("MetricName"));
+        });
+        assertThat(watched).contains(Metrics.REFRESH_REUSE_DETECTED, Metrics.LOGIN_THROTTLED, Metrics.SERVER_ERRORS,
+                "AWS/Lambda:Errors", "AWS/ApiGateway:5XXError", "ApiThrottled");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void alarmsNotifyOnlyWhereAParameterSaysAndNobodyByDefault() {
+        Map<String, Object> parameters = map(template.root, "Parameters");
+        assertThat(map(parameters, "AlarmTopicArn").get("Default")).isEqualTo("");
+        assertThat(map(parameters, "AlarmEmail").get("Default")).isEqualTo("");
+        template.resourcesOfType("AWS::CloudWatch::Alarm").forEach((id, alarm) -> {
+            Map<String, Object> actions = (Map<String, Object>) map(alarm, "Properties").get("AlarmActions");
+            assertThat(actions).as(id).isEqualTo(Map.of("Fn::If", List.of("HasAlarmTopicArn",
+                    List.of(Map.of("Ref", "AlarmTopicArn")),
+                    Map.of("Fn::If", List.of("CreatesAlarmTopic", List.of(Map.of("Ref", "AlarmTopic")),
+                            Map.of("Ref", "AWS::NoValue"))))));
+        });
+        assertThat(template.resource("AlarmTopic").get("Condition")).isEqualTo("CreatesAlarmTopic");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anOptionalWebAclLimitsEachSourceIpOnTheStageAndIsOffByDefault() {
+        assertThat(map(map(template.root, "Parameters"), "WafRateLimit").get("Default")).isEqualTo(0);
+        assertThat(map(map(template.root, "Conditions"), "HasWaf"))
+                .isEqualTo(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "WafRateLimit"), 0)))));
+        for (String id : List.of("WebAcl", "WebAclAssociation")) {
+            assertThat(template.resource(id).get("Condition")).isEqualTo("HasWaf");
+        }
+        Map<String, Object> acl = template.properties("WebAcl");
+        assertThat(acl.get("Scope")).isEqualTo("REGIONAL");
+        var rules = (List<Map<String, Object>>) acl.get("Rules");
+        assertThat(rules).hasSize(1);
+        Map<String, Object> rate = map(map(rules.get(0), "Statement"), "RateBasedStatement");
+        assertThat(rate.get("AggregateKeyType")).isEqualTo("IP");
+        assertThat(rate.get("Limit")).isEqualTo(Map.of("Ref", "WafRateLimit"));
+        assertThat(template.properties("WebAclAssociation").get("ResourceArn").toString())
+                .contains("${GraphqlApi}/stages/${GraphqlApi.Stage}");
+    }
+
+    @Test
+    void functionLogsAreJsonAndNeverFilteredAboveInfo() {
+        Map<String, Object> logging = map(template.properties(FUNCTION), "LoggingConfig");
+        assertThat(logging.get("LogFormat")).isEqualTo("JSON");
+        assertThat(logging.get("ApplicationLogLevel")).isEqualTo(Map.of("Ref", "ApplicationLogLevel"));
+        // Security events and metrics are INFO lines: a higher level would make Lambda drop them.
+        assertThat(map(map(template.root, "Parameters"), "ApplicationLogLevel").get("AllowedValues"))
+                .isEqualTo(List.of("TRACE", "DEBUG", "INFO"));
+    }
+
+    @Test
+    void theStackCreatesNoRoleOrPolicyBeyondTheFunctionsOwn() {
+        map(template.root, "Resources").forEach((id, resource) ->
+                assertThat(((Map<?, ?>) resource).get("Type").toString()).as(id).doesNotStartWith("AWS::IAM::"));
     }
 
     @Test
