@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.tokenauth.audit.Caller;
+import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.token.TokenService;
@@ -25,7 +26,7 @@ public final class TestAccounts {
     public static final String PASSWORD = "correct horse battery staple";
     public static final Caller CALLER = new Caller("request-1", "192.0.2.1", "Mozilla/5.0 (test)");
     public static final SessionService.Policy SESSIONS =
-            new SessionService.Policy(3, Duration.ofSeconds(5), Duration.ofDays(30));
+            new SessionService.Policy(3, Duration.ofSeconds(AppConfig.DEFAULT_REFRESH_GRACE_SECONDS), Duration.ofDays(30));
 
     public final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T08:00:00Z"));
     public final InMemoryAttemptCounters counters = new InMemoryAttemptCounters();
