@@ -143,9 +143,14 @@ class SelfServiceIT {
         TokenPair pair = register(name);
         User before = stored(name);
 
-        for (int i = 0; i < LoginBackoff.DEFAULT.freeAttempts(); i++) {
-            LambdaResponse wrong = deleteAccount(pair.accessToken(), "not the password " + i);
-            assertThat(wrong.firstErrorCode()).isEqualTo("INVALID_CREDENTIALS");
+        // Ill-formed passwords (empty, over BCrypt's 72 bytes) are wrong passwords like any other.
+        List<String> wrongPasswords = new ArrayList<>(List.of("", PASSWORD.repeat(4)));
+        while (wrongPasswords.size() < LoginBackoff.DEFAULT.freeAttempts()) {
+            wrongPasswords.add("not the password " + wrongPasswords.size());
+        }
+        for (String password : wrongPasswords) {
+            LambdaResponse wrong = deleteAccount(pair.accessToken(), password);
+            assertThat(wrong.firstErrorCode()).as(wrong.body()).isEqualTo("INVALID_CREDENTIALS");
             assertThat(wrong.json().path("data").isNull()).isTrue();
         }
         assertThat(storedKeys()).contains(name, LoginThrottle.Budget.ofName(name).key());
