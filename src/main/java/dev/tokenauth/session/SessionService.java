@@ -164,7 +164,12 @@ public final class SessionService {
 
     /** The caller's own sessions, most recently used first. */
     public List<SessionInfo> list(Principal principal) {
-        return currentUser(principal).sessions().values().stream()
+        return list(currentUser(principal), principal);
+    }
+
+    /** {@link #list(Principal)} for a user already read as live for that principal: no second read. */
+    public List<SessionInfo> list(User live, Principal principal) {
+        return live.sessions().values().stream()
                 .sorted(Comparator.comparing(Session::lastUsedAt).reversed())
                 .map(s -> new SessionInfo(s.id(), s.createdAt(), s.lastUsedAt(), s.label(),
                         s.id().equals(principal.sessionId())))

@@ -14,7 +14,6 @@ public final class Roles {
 
     /** What a role name may be: lower case, like {@code admin} or {@code note-editor}. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
-    private static final int MAX_WRITE_ATTEMPTS = 5;
 
     private final UserRepository users;
 
@@ -44,16 +43,14 @@ public final class Roles {
                     "A role is 1 to 32 characters of a-z 0-9 _ -, starting with a letter");
         }
         Optional<String> name = Usernames.normalize(username);
-        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+        return ConflictRetry.untilWritten(() -> {
             Optional<User> current = name.flatMap(users::findByUsername);
             if (current.isEmpty()) {
-                return Optional.empty();
+                return ConflictRetry.Attempt.done(Optional.<User>empty());
             }
             User changed = change.apply(current.get());
-            if (changed == current.get() || users.update(changed)) {
-                return Optional.of(changed);
-            }
-        }
-        throw new UserStoreUnavailableException("Too many concurrent changes to one user", null);
+            // Nothing to change (the role was already there, or never was): no write.
+            return ConflictRetry.Attempt.writtenOr(changed == current.get() || users.update(changed), Optional.of(changed));
+        });
     }
 }

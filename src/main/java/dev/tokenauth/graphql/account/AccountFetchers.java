@@ -53,7 +53,9 @@ final class AccountFetchers {
     }
 
     DataFetcher<List<Map<String, Object>>> sessions() {
-        return env -> accounts.sessions().list(Auth.principal(env)).stream().map(AccountFetchers::view).toList();
+        // @authenticated(live: true) has read the user already: list from that read.
+        return env -> accounts.sessions().list(Auth.liveUser(env), Auth.principal(env)).stream()
+                .map(AccountFetchers::view).toList();
     }
 
     DataFetcher<Boolean> revokeSession() {
