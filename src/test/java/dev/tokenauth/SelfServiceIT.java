@@ -21,6 +21,7 @@ import dev.tokenauth.local.UsersTable;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.user.LoginBackoff;
 import dev.tokenauth.user.LoginThrottle;
+import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,8 @@ class SelfServiceIT {
 
     private static final String PASSWORD = "correct horse battery staple";
     private static final String LAPTOP = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0";
-    private static final String PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Mobile/15E148";
+    private static final String PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+            + "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1 " + "ExtensionToken/1.0 ".repeat(8);
     private static final String LOGIN = "mutation($username: String!, $password: String!, $deviceToken: String) { "
             + "login(username: $username, password: $password, deviceToken: $deviceToken) "
             + "{ accessToken refreshToken deviceToken } }";
@@ -63,7 +65,7 @@ class SelfServiceIT {
         assertThat(ids(fromPhone)).containsExactlyInAnyOrder(sessionId(laptop), sessionId(phone))
                 .doesNotContain(strangersSession);
         // Labels are the user agent, cut to the first 64 characters.
-        assertThat(entry(fromPhone, sessionId(phone)).path("label").stringValue()).isEqualTo(PHONE.substring(0, 64));
+        assertThat(entry(fromPhone, sessionId(phone)).path("label").stringValue()).isEqualTo(PHONE.substring(0, Session.MAX_LABEL_LENGTH));
         assertThat(entry(fromPhone, sessionId(phone)).path("current").booleanValue()).isTrue();
         assertThat(entry(fromPhone, sessionId(laptop)).path("label").stringValue()).isEqualTo(LAPTOP);
         assertThat(entry(fromPhone, sessionId(laptop)).path("current").booleanValue()).isFalse();

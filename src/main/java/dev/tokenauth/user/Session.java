@@ -14,8 +14,11 @@ import java.time.Instant;
 public record Session(String id, long generation, Instant rotatedAt, Instant createdAt, Instant lastUsedAt,
                       String label) {
 
-    /** Device labels are shown back to the user, never parsed: a short prefix of the user agent. */
-    public static final int MAX_LABEL_LENGTH = 64;
+    /**
+     * Device labels are shown back to the user, never parsed: the user agent, cut where it is
+     * longer than any browser's, so that the browser's name at its end stays in the label.
+     */
+    public static final int MAX_LABEL_LENGTH = 200;
 
     public Session {
         label = label == null ? "" : label;

@@ -93,7 +93,7 @@ class SessionServiceTest {
         TokenPair laptop = accounts.register("ada");
         accounts.clock.advance(Duration.ofMinutes(1));
         accounts.login.login("ada", TestAccounts.PASSWORD, null,
-                new Caller("request-2", "192.0.2.2", "Phone\u0000App/" + "x".repeat(200)));
+                new Caller("request-2", "192.0.2.2", "Phone\u0000App/" + "x".repeat(Session.MAX_LABEL_LENGTH)));
 
         List<SessionService.SessionInfo> list = sessions.list(claims(laptop).principal());
 
