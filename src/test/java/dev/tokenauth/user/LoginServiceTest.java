@@ -80,6 +80,23 @@ class LoginServiceTest {
     }
 
     @Test
+    void shouldRecordAThrottledAttemptAsAFailureWithItsOwnReason() {
+        accounts.register("ada");
+        for (int i = 0; i < LoginBackoff.DEFAULT.freeAttempts(); i++) {
+            String guess = "wrong password " + i;
+            code(() -> accounts.login("ada", guess));
+        }
+        accounts.events.events.clear();
+        assertThat(code(() -> accounts.login("ada", PASSWORD))).isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+
+        assertThat(accounts.events.events).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo(SecurityEvent.Type.LOGIN_THROTTLED);
+            assertThat(event.username()).isEqualTo("ada");
+            assertThat(event.reason()).isEqualTo("too_many_failures");
+        });
+    }
+
+    @Test
     void shouldRecordEachOutcomeOnceWithTheAttemptedNameForFailures() {
         accounts.register("ada");
         accounts.events.events.clear();
