@@ -155,6 +155,11 @@ class SecurityEventsIT {
         TokenPair generation1 = refreshed(send("refresh with an expired access token", Event.load("logged-in-user.json")
                 .header("x-access-token", expired.accessToken()).header("x-refresh-token", expired.refreshToken())));
         expect("session_refreshed", userId, laptopSession, null);
+        // The token just replaced, a moment later (a concurrent request of the same client): no event.
+        assertThat(refreshed(send("the replaced token within the grace window", Event.load("logged-in-user.json")
+                .header("x-refresh-token", expired.refreshToken())))).isEqualTo(generation1);
+        assertThat(send("loggedInUser", Event.load("logged-in-user.json").header("x-access-token", generation1.accessToken()))
+                .data("loggedInUser").path("id").stringValue()).isEqualTo(userId);
         refreshed(send("refresh", Event.load("logged-in-user.json").header("x-refresh-token", generation1.refreshToken())));
         expect("session_refreshed", userId, laptopSession, null);
         // Generation 0, two generations old: a replay, whatever the grace window.
