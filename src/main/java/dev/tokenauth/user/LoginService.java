@@ -68,7 +68,8 @@ public final class LoginService {
     public LoginResult login(String username, String password, String deviceToken, Caller caller) {
         Optional<String> name = Usernames.normalize(username);
         if (password == null || !PasswordHasher.hasAcceptableLength(password)) {
-            throw failed(caller, username, null);
+            // The normalised name where there is one: its hash must group with the name's other attempts.
+            throw failed(caller, name.orElse(username), null);
         }
         if (name.isEmpty()) {
             // No account can have such a name; it still costs what a wrong password costs.

@@ -97,6 +97,18 @@ class LoginServiceTest {
     }
 
     @Test
+    void shouldRecordTheNormalisedNameOfAnAttemptWithAPasswordOutOfRange() {
+        accounts.register("ada");
+        accounts.events.events.clear();
+        assertThat(code(() -> accounts.login("  ADA ", "short"))).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+        assertThat(code(() -> accounts.login("ada", "wrong password"))).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+
+        assertThat(accounts.events.events).extracting(SecurityEvent::username).containsExactly("ada", "ada");
+        assertThat(accounts.events.events).extracting(SecurityEvent::reason)
+                .containsExactly("invalid_credentials", "invalid_credentials");
+    }
+
+    @Test
     void shouldRecordEachOutcomeOnceWithTheAttemptedNameForFailures() {
         accounts.register("ada");
         accounts.events.events.clear();
