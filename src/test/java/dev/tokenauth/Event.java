@@ -45,6 +45,13 @@ public final class Event {
         return this;
     }
 
+    /** Sets {@code requestContext.requestId}, API Gateway's id of the request. */
+    public Event requestId(String id) {
+        ObjectNode context = tree.get("requestContext") instanceof ObjectNode node ? node : tree.putObject("requestContext");
+        context.put("requestId", id);
+        return this;
+    }
+
     /** Sets a header in both maps, as API Gateway does. */
     public Event header(String name, String value) {
         headers("headers").put(name, value);

@@ -83,12 +83,20 @@ public final class LambdaHarness {
         return LambdaResponse.parse(invokeRaw(eventBytes));
     }
 
+    /** {@link #invoke(Event)} with the Lambda request id the runtime would hand the handler. */
+    public LambdaResponse invoke(Event event, String awsRequestId) {
+        return LambdaResponse.parse(invokeRaw(event.bytes(), awsRequestId));
+    }
+
     /** The response bytes as text, unparsed; whatever the invoker throws propagates. */
     String invokeRaw(byte[] eventBytes) {
+        return invokeRaw(eventBytes, UUID.randomUUID().toString());
+    }
+
+    private String invokeRaw(byte[] eventBytes, String awsRequestId) {
         var out = new ByteArrayOutputStream();
         try {
-            invoker.handleRequest(new ByteArrayInputStream(eventBytes), out,
-                    new TestLambdaContext(UUID.randomUUID().toString()));
+            invoker.handleRequest(new ByteArrayInputStream(eventBytes), out, new TestLambdaContext(awsRequestId));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -43,10 +43,13 @@ final class CurrentPassword {
             throttle.count(budget, now());
         } catch (AuthException e) {
             events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_THROTTLED, caller, user.userId(),
-                    principal.sessionId(), user.username(), null));
+                    principal.sessionId(), user.username(), LoginService.THROTTLED_REASON));
             throw e;
         }
         if (password == null || !hasher.matches(password, user.passwordHash())) {
+            // A failed password check like a login's: it spends the same budget, so it counts in the same metric.
+            events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_FAILED, caller, user.userId(),
+                    principal.sessionId(), user.username(), LoginService.INVALID_CREDENTIALS_REASON));
             throw new AuthException(AuthException.Code.INVALID_CREDENTIALS, WRONG);
         }
         throttle.reset(budget);

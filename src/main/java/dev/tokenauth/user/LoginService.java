@@ -27,6 +27,10 @@ import dev.tokenauth.token.TokenService;
 public final class LoginService {
 
     static final String BAD_CREDENTIALS = "Invalid username or password";
+    /** The {@code reason} of a security event for a wrong password or an unknown name: one code for both. */
+    static final String INVALID_CREDENTIALS_REASON = "invalid_credentials";
+    /** The {@code reason} of a security event for an attempt refused because its budget is locked. */
+    static final String THROTTLED_REASON = "too_many_failures";
 
     private final UserRepository users;
     private final PasswordHasher hasher;
@@ -64,7 +68,8 @@ public final class LoginService {
     public LoginResult login(String username, String password, String deviceToken, Caller caller) {
         Optional<String> name = Usernames.normalize(username);
         if (password == null || !PasswordHasher.hasAcceptableLength(password)) {
-            throw failed(caller, username, null);
+            // The normalised name where there is one: its hash must group with the name's other attempts.
+            throw failed(caller, name.orElse(username), null);
         }
         if (name.isEmpty()) {
             // No account can have such a name; it still costs what a wrong password costs.
@@ -79,7 +84,7 @@ public final class LoginService {
             throttle.count(budget, now());
         } catch (AuthException e) {
             events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_THROTTLED, caller,
-                    user.map(User::userId).orElse(null), null, name.get(), null));
+                    user.map(User::userId).orElse(null), null, name.get(), THROTTLED_REASON));
             throw e;
         }
         PasswordHasher.Verdict verdict = user.isPresent()
@@ -163,7 +168,7 @@ public final class LoginService {
 
     private AuthException failed(Caller caller, String attempted, String userId) {
         events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_FAILED, caller, userId, null, attempted,
-                "invalid_credentials"));
+                INVALID_CREDENTIALS_REASON));
         return new AuthException(AuthException.Code.INVALID_CREDENTIALS, BAD_CREDENTIALS);
     }
 

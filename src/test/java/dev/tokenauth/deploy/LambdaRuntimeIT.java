@@ -1,6 +1,7 @@
 package dev.tokenauth.deploy;
 
 import static dev.tokenauth.GraphqlFunctionIT.credentials;
+import static dev.tokenauth.GraphqlFunctionIT.principalOf;
 import static dev.tokenauth.GraphqlFunctionIT.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,8 +27,12 @@ import java.util.zip.ZipInputStream;
 
 import dev.tokenauth.Event;
 import dev.tokenauth.LambdaResponse;
+import dev.tokenauth.SecurityLines;
 import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.ops.Metrics;
+import dev.tokenauth.ops.MetricsTest;
+import dev.tokenauth.token.Principal;
+import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.local.DynamoDbTestServer;
 import dev.tokenauth.local.UsersTable;
 import org.junit.jupiter.api.Test;
@@ -140,6 +145,10 @@ class LambdaRuntimeIT {
         }
     }
 
+    /** A request as sent: its step, API Gateway's and Lambda's request ids, and its sender. */
+    private record Traced(String step, String requestId, String awsRequestId, String sourceIp, String userAgent) {
+    }
+
     /** One Lambda execution environment: task root, runtime API, runtime client JVM. */
     private static final class LambdaProcess implements AutoCloseable {
 
@@ -147,6 +156,8 @@ class LambdaRuntimeIT {
         private final Path taskRoot = Files.createTempDirectory("lambda-task-");
         private final Path log = Files.createTempFile("lambda-runtime-", ".log");
         private final List<String> secrets = new ArrayList<>();
+        /** The requests whose security events are checked, by API Gateway request id. */
+        private final Map<String, Traced> traced = new LinkedHashMap<>();
         private final Process process;
 
         LambdaProcess(boolean snapStart, boolean withKeys) throws IOException {
@@ -206,17 +217,23 @@ class LambdaRuntimeIT {
 
         void assertServesTheScenario() throws Exception {
             String name = uniqueName();
-            LambdaResponse registered = invoke(Event.load("register.json").variables(credentials(name, PASSWORD)));
+            LambdaResponse registered = invoke(traced("register", Event.load("register.json")
+                    .variables(credentials(name, PASSWORD))));
             assertThat(registered.status()).isEqualTo(200);
             assertThat(registered.firstErrorCode()).isNull();
+            Principal account = principalOf(new TokenPair(registered.data("register").path("accessToken").stringValue(),
+                    registered.data("register").path("refreshToken").stringValue()));
 
-            LambdaResponse login = invoke(Event.load("login.json").variables(credentials(name, PASSWORD)));
+            LambdaResponse login = invoke(traced("login", Event.load("login.json").variables(credentials(name, PASSWORD))));
             String accessToken = login.data("login").path("accessToken").stringValue();
             assertThat(accessToken).isNotBlank();
             secrets.add(accessToken);
             secrets.add(login.data("login").path("refreshToken").stringValue());
+            String loginSession = principalOf(new TokenPair(accessToken, login.data("login").path("refreshToken").stringValue()))
+                    .sessionId();
 
-            LambdaResponse me = invoke(Event.load("logged-in-user.json").header("x-access-token", accessToken));
+            LambdaResponse me = invoke(traced("loggedInUser", Event.load("logged-in-user.json")
+                    .header("x-access-token", accessToken)));
             assertThat(me.data("loggedInUser").path("username").stringValue()).isEqualTo(name);
 
             LambdaResponse anonymous = invoke(Event.load("logged-in-user.json"));
@@ -233,7 +250,7 @@ class LambdaRuntimeIT {
             LambdaResponse viaGet = invoke(Event.load("logged-in-user-get.json").header("x-access-token", accessToken));
             assertThat(viaGet.data("loggedInUser").path("username").stringValue()).isEqualTo(name);
 
-            LambdaResponse logout = invoke(Event.load("logout.json").header("x-access-token", accessToken));
+            LambdaResponse logout = invoke(traced("logout", Event.load("logout.json").header("x-access-token", accessToken)));
             assertThat(logout.data("logout").booleanValue()).isTrue();
 
             String output = output();
@@ -241,15 +258,58 @@ class LambdaRuntimeIT {
                 assertThat(output).doesNotContain(secret);
             }
             assertThat(output).doesNotContain(PASSWORD);
+            assertSecurityEvents(output, account, loginSession);
+        }
+
+        /**
+         * The security events of the traced requests, once each, as JSON lines of the function's
+         * output that name the request, the invocation and the sender; loggedInUser records none.
+         */
+        private void assertSecurityEvents(String output, Principal account, String loginSession) {
+            List<JsonNode> events = SecurityLines.in(output).stream()
+                    .filter(line -> traced.containsKey(line.path("requestId").stringValue()))
+                    .toList();
+            assertThat(events.stream().map(line -> traced.get(line.get("requestId").stringValue()).step() + ": "
+                    + line.path("event").stringValue()).toList())
+                    .as(output)
+                    .containsExactly("register: user_registered", "login: login_succeeded", "logout: logged_out");
+            List<String> sessions = List.of(account.sessionId(), loginSession, loginSession);
+            for (int i = 0; i < events.size(); i++) {
+                JsonNode line = events.get(i);
+                Traced sent = traced.get(line.get("requestId").stringValue());
+                assertThat(line.path("awsRequestId").stringValue()).as(line.toString()).isEqualTo(sent.awsRequestId());
+                assertThat(line.path("sourceIp").stringValue()).as(line.toString()).isEqualTo(sent.sourceIp());
+                assertThat(line.path("userAgent").stringValue()).as(line.toString()).isEqualTo(sent.userAgent());
+                assertThat(line.path("userId").stringValue()).as(line.toString()).isEqualTo(account.userId());
+                assertThat(line.path("sessionId").stringValue()).as(line.toString()).isEqualTo(sessions.get(i));
+                assertThat(line.has("usernameHash")).as(line.toString()).isFalse();
+                assertThat(line.path("level").stringValue()).isEqualTo("INFO");
+                assertThat(line.has("timestamp")).isTrue();
+            }
+            MetricsTest.assertValidEmf(events.get(1), AppConfig.DEFAULT_METRICS_NAMESPACE, Metrics.LOGIN_SUCCEEDED);
+            assertThat(events.get(0).has("_aws")).isFalse();
+            assertThat(events.get(2).has("_aws")).isFalse();
+        }
+
+        /** Gives an event ids and a sender of its own, remembered for {@link #assertSecurityEvents}. */
+        private Event traced(String step, Event event) {
+            int n = traced.size() + 1;
+            var sent = new Traced(step, "runtime-" + UUID.randomUUID(), UUID.randomUUID().toString(),
+                    "2001:db8:1a::" + n, "LambdaRuntimeIT/" + n + " (" + step + ")");
+            traced.put(sent.requestId(), sent);
+            return event.requestId(sent.requestId()).sourceIp(sent.sourceIp()).header("User-Agent", sent.userAgent());
         }
 
         private LambdaResponse invoke(Event event) throws Exception {
             if (!process.isAlive()) {
                 throw new AssertionError("the runtime client exited with " + process.exitValue() + ":\n" + output());
             }
+            JsonNode requestId = Event.JSON.readTree(event.bytes()).path("requestContext").path("requestId");
+            Traced sent = requestId.isString() ? traced.get(requestId.stringValue()) : null;
+            String awsRequestId = sent != null ? sent.awsRequestId() : UUID.randomUUID().toString();
             RuntimeApiServer.Outcome outcome;
             try {
-                outcome = runtimeApi.invoke(event.bytes(), ANSWER_TIMEOUT, process::isAlive);
+                outcome = runtimeApi.invoke(awsRequestId, event.bytes(), ANSWER_TIMEOUT, process::isAlive);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\nruntime client output:\n" + output(), e);
             }

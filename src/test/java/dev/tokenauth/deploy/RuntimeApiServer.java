@@ -62,7 +62,11 @@ final class RuntimeApiServer implements AutoCloseable {
 
     /** Queues one event and waits for the function's answer, giving up early if the runtime dies. */
     Outcome invoke(byte[] event, Duration timeout, BooleanSupplier runtimeAlive) throws Exception {
-        String requestId = UUID.randomUUID().toString();
+        return invoke(UUID.randomUUID().toString(), event, timeout, runtimeAlive);
+    }
+
+    /** {@link #invoke(byte[], Duration, BooleanSupplier)} under a Lambda request id of the caller's choosing. */
+    Outcome invoke(String requestId, byte[] event, Duration timeout, BooleanSupplier runtimeAlive) throws Exception {
         var outcome = new CompletableFuture<Outcome>();
         outcomes.put(requestId, outcome);
         pending.add(new Invocation(requestId, event));

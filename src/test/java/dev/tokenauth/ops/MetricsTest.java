@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The lines are CloudWatch Embedded Metric Format documents, checked against the specification's rules. */
-class MetricsTest {
+public class MetricsTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
@@ -38,7 +38,7 @@ class MetricsTest {
      * namespace, dimension sets whose names resolve to string members of the root, and metric
      * definitions whose names resolve to numeric members of the root.
      */
-    static void assertValidEmf(JsonNode root, String namespace, String metric) {
+    public static void assertValidEmf(JsonNode root, String namespace, String metric) {
         assertThat(root.isObject()).isTrue();
         JsonNode aws = root.get("_aws");
         assertThat(aws).as("_aws").isNotNull();

@@ -15,11 +15,19 @@ class AccountDeletionServiceTest {
     private final TestAccounts accounts = new TestAccounts();
 
     @Test
-    void shouldKeepTheAccountWhenThePasswordIsWrong() {
+    void shouldKeepTheAccountWhenThePasswordIsWrongAndRecordTheFailedCheck() {
         Principal ada = principal(accounts.register("ada"));
+        accounts.events.events.clear();
         var failure = catchThrowableOfType(AuthException.class, () -> accounts.deletion.deleteAccount(ada, "wrong one!", CALLER));
         assertThat(failure.code()).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
         assertThat(accounts.users.findByUsername("ada")).isPresent();
+        assertThat(accounts.events.events).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo(SecurityEvent.Type.LOGIN_FAILED);
+            assertThat(event.userId()).isEqualTo(ada.userId());
+            assertThat(event.sessionId()).isEqualTo(ada.sessionId());
+            assertThat(event.username()).isEqualTo("ada");
+            assertThat(event.reason()).isEqualTo("invalid_credentials");
+        });
     }
 
     @Test

@@ -80,6 +80,35 @@ class LoginServiceTest {
     }
 
     @Test
+    void shouldRecordAThrottledAttemptAsAFailureWithItsOwnReason() {
+        accounts.register("ada");
+        for (int i = 0; i < LoginBackoff.DEFAULT.freeAttempts(); i++) {
+            String guess = "wrong password " + i;
+            code(() -> accounts.login("ada", guess));
+        }
+        accounts.events.events.clear();
+        assertThat(code(() -> accounts.login("ada", PASSWORD))).isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+
+        assertThat(accounts.events.events).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo(SecurityEvent.Type.LOGIN_THROTTLED);
+            assertThat(event.username()).isEqualTo("ada");
+            assertThat(event.reason()).isEqualTo("too_many_failures");
+        });
+    }
+
+    @Test
+    void shouldRecordTheNormalisedNameOfAnAttemptWithAPasswordOutOfRange() {
+        accounts.register("ada");
+        accounts.events.events.clear();
+        assertThat(code(() -> accounts.login("  ADA ", "short"))).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+        assertThat(code(() -> accounts.login("ada", "wrong password"))).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+
+        assertThat(accounts.events.events).extracting(SecurityEvent::username).containsExactly("ada", "ada");
+        assertThat(accounts.events.events).extracting(SecurityEvent::reason)
+                .containsExactly("invalid_credentials", "invalid_credentials");
+    }
+
+    @Test
     void shouldRecordEachOutcomeOnceWithTheAttemptedNameForFailures() {
         accounts.register("ada");
         accounts.events.events.clear();
