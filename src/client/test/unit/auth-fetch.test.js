@@ -284,7 +284,7 @@ describe('onLoggedOut', () => {
     assert.deepEqual(loggedOut, ['unauthenticated']);
   });
 
-  it('ignores an UNAUTHENTICATED answer about a session the store no longer holds', async () => {
+  it('ignores an UNAUTHENTICATED answer about a session other than the one in the store', async () => {
     const held = deferred();
     const { authFetch, store, loggedOut } = client({ stored: pair({ sid: 'old' }), respond: () => held.promise });
     const pending = authFetch(URL, query());

@@ -69,7 +69,7 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
     }
 
     /**
-     * Starts building the parts the moment Spring starts, about 0.7 s before Spring calls
+     * Starts building the parts the moment Spring starts, well before Spring calls
      * {@link #initialize}: Spring calls the listeners of {@code META-INF/spring.factories} first thing.
      * Cold start is class loading, and Spring's bootstrap and our parts (the AWS SDK client, the
      * GraphQL schema, the JWT verifiers) load disjoint classes, so ours load on a second thread.

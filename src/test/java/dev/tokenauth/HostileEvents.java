@@ -201,7 +201,7 @@ final class HostileEvents {
             case 3 -> "{\"query\":\"{ __typename }\",\"variables\":" + wrongValue(random) + "}";
             case 4 -> "{\"query\":\"{ __typename }\",\"operationName\":" + wrongValue(random) + "}";
             case 5 -> "{\"query\":\"{ __typename }\",\"query\":\"mutation { logout }\"}";
-            // Arrays too: the AWS adapter used to split them into events (see HostileRegressionIT).
+            // Arrays too: the AWS adapter would split them into events (see HostileRegressionIT).
             case 6 -> pick(random, "", " ", "\n", "null", "42", "[]", "[{\"query\":\"{ __typename }\"}]", "[1,2]",
                     "\"{ __typename }\"", "{}", "{\"query\":\"\"}",
                     "{\"query\":\"   \"}", "\uFEFF{\"query\":\"{ __typename }\"}", "{\"query\":\"{ __typename }\"}x",

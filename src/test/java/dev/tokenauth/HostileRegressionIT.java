@@ -23,8 +23,8 @@ class HostileRegressionIT {
      * spring-cloud-function's AWS adapter treats a JSON-array body of an API Gateway event as a
      * batch of events: {@code [{"query":...}]} comes back as a JSON array of responses (404 each,
      * as the elements have no path) and {@code []} makes FunctionInvoker throw a
-     * NullPointerException. Through API Gateway both were 502s for a client-controlled body. The
-     * function now reads the raw event itself (GraphqlHttpHandler.applyRaw).
+     * NullPointerException: through API Gateway, a 502 for a client-controlled body. The function
+     * reads the raw event itself (GraphqlHttpHandler.applyRaw), so each body is one request.
      */
     @Test
     void anArrayBodyGetsOneWellFormedResponse() throws IOException {
@@ -36,9 +36,9 @@ class HostileRegressionIT {
     }
 
     /**
-     * A 36 KB body (under the 64 KiB cap) of 1,000 chained fragment definitions spent about 45 s
-     * of CPU in graphql-java's validation; the Lambda timeout is 15 s. The parser's token limit
-     * now refuses it before validation.
+     * A body under the size cap of 1,000 chained fragment definitions costs graphql-java's
+     * validation far more CPU than the Lambda timeout allows. The parser's token limit refuses it
+     * before validation.
      */
     @Test
     void chainedFragmentsAreRefusedByTheParserLimits() {

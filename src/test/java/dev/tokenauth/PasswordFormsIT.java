@@ -45,7 +45,7 @@ class PasswordFormsIT {
     void aHashOfTheRawFormStillLogsInAndIsReplacedByTheCanonicalOne() {
         String name = uniqueName();
         assertThat(call("register.json", name, "placeholder password").firstErrorCode()).isNull();
-        // As stored before passwords were normalised: the hash of the decomposed form as typed.
+        // A hash made without normalisation: of the decomposed form as typed.
         String legacy = new BCryptPasswordEncoder(10).encode(DECOMPOSED);
         lambda.dynamo.updateItem(request -> request.tableName(lambda.table)
                 .key(Map.of("username", AttributeValue.fromS(name)))

@@ -34,7 +34,6 @@ import dev.tokenauth.local.UsersTable;
 public final class ColdStartHarness {
 
     static final String LAMBDA_FLAGS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
-    static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
 
     record Variant(String key, String label, String javaHome, String flags, String trainingFlags) {
     }
@@ -43,7 +42,7 @@ public final class ColdStartHarness {
 
     static {
         String jdk17 = System.getProperty("bench.jdk17", System.getProperty("java.home"));
-        String jdk25 = System.getProperty("bench.jdk25", JDK25);
+        String jdk25 = Jdk25.find().orElse(null); // checked when a JDK 25 variant runs
         add(new Variant("lambda25", "JDK 25, Lambda flags", jdk25, LAMBDA_FLAGS, null));
         add(new Variant("default25", "JDK 25, default flags", jdk25, "", null));
         add(new Variant("lambda17", "JDK 17, Lambda flags", jdk17, LAMBDA_FLAGS, null));
@@ -192,6 +191,9 @@ public final class ColdStartHarness {
     private static Sample runProbe(Variant v, String flags, String classPath, Map<String, String> env,
                                    boolean register) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
+        if (v.javaHome() == null) {
+            throw new IllegalStateException(Jdk25.NOT_FOUND);
+        }
         command.add(Path.of(v.javaHome(), "bin", "java").toString());
         if (!flags.isBlank()) {
             command.addAll(Arrays.asList(flags.trim().split("\\s+")));

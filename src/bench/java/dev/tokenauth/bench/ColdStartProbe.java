@@ -84,7 +84,7 @@ public final class ColdStartProbe {
 
     /**
      * For finding where the CPU goes ({@code EXTRA_FLAGS=-Dprobe.threadCpu=<file>}): appends each
-     * thread's name and CPU time (utime + stime from /proc, in clock ticks of 10 ms) to the file.
+     * thread's name and CPU time (utime + stime from /proc, in clock ticks) to the file.
      */
     private static void writeThreadCpu(Path file) throws IOException {
         var lines = new ArrayList<String>();

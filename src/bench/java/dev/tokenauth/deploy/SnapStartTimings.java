@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
+import dev.tokenauth.bench.Jdk25;
 import dev.tokenauth.local.DynaliteProcess;
 import dev.tokenauth.local.UsersTable;
 
@@ -37,7 +38,7 @@ public final class SnapStartTimings {
 
     public static void main(String[] args) throws Exception {
         int runs = Integer.getInteger("bench.runs", 5);
-        String java = System.getProperty("bench.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64") + "/bin/java";
+        String java = Jdk25.home() + "/bin/java";
         String snapStart = System.getProperty("bench.mode", "snap-start");
         Path zip = Path.of("target/token-auth-graphql-lambda.zip");
         byte[] register = Files.readAllBytes(Path.of("events/register.json"));

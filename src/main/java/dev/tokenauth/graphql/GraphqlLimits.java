@@ -15,7 +15,7 @@ public record GraphqlLimits(int maxDepth, int maxComplexity, int maxTokens, int 
     /**
      * Real queries, the standard introspection query included, stay well under 1,000 tokens; the
      * token limit also bounds graphql-java's validation work, which grows faster than linearly
-     * with chained fragments (about 0.1 s for the 100 or so that fit).
+     * with chained fragments, to a small fraction of the Lambda timeout.
      */
     public static final GraphqlLimits DEFAULTS = new GraphqlLimits(15, 200, 1_000, 16_384, true);
 }

@@ -66,9 +66,9 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
      * {@link #apply}, from the event's raw JSON: the form the Lambda function is registered in. Spring Cloud
      * Function's AWS adapter, given an event whose body is a JSON array, calls a typed function
      * once per array element, each element taken as an event of its own: a client could smuggle
-     * events in a body. Reading the event ourselves keeps one request one event. Jackson 3 reads
-     * it: Amazon's {@code aws-lambda-java-serialization}, which the adapter would use, is 2.5 MB
-     * of the artifact (issue 4).
+     * events in a body. Reading the event ourselves keeps one request one event. Jackson 3, which
+     * Spring loads anyway, reads it, so the package needs no {@code aws-lambda-java-serialization}
+     * (see docs/performance.md).
      */
     public APIGatewayProxyResponseEvent applyRaw(byte[] rawEvent) {
         APIGatewayProxyRequestEvent event;

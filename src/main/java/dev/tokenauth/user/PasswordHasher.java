@@ -53,8 +53,8 @@ public final class PasswordHasher {
     }
 
     /**
-     * Checks a password against a stored hash: its canonical form first, then, for hashes stored
-     * before passwords were normalised, the form it was typed in. Ill-formed input never matches.
+     * Checks a password against a stored hash: its canonical form first, then the form it was typed
+     * in, for hashes made without normalisation. Ill-formed input never matches.
      */
     public Verdict verify(String password, String hash) {
         Optional<String> canonical = canonical(password);

@@ -36,7 +36,7 @@ public final class DynaliteProcess implements AutoCloseable {
         this(0);
     }
 
-    /** Starts dynalite on {@code port} (0: any free port); blocks until it listens, 15 s at most. */
+    /** Starts dynalite on {@code port} (0: any free port); blocks until it listens or its start-up timeout passes. */
     public DynaliteProcess(int port) {
         Path node = findNode().orElseThrow(() -> new IllegalStateException(NODE_MISSING));
         Path base = projectBaseDir();

@@ -78,7 +78,9 @@ public final class LocalServer {
         System.out.println("Try:");
         System.out.println("  curl -s " + url + " -H 'content-type: application/json' \\");
         System.out.println("    -d '{\"query\":\"mutation { register(username: \\\"ada\\\", password: \\\"correct horse battery staple\\\") { accessToken refreshToken } }\"}'");
-        System.out.println("  curl -s " + url + " -H 'content-type: application/json' -H \"x-access-token: $ACCESS_TOKEN\" \\");
+        System.out.println("  # then send both tokens on every request, and keep the newest pair (README.md, \"Try it\"):");
+        System.out.println("  curl -s " + url + " -H 'content-type: application/json' \\");
+        System.out.println("    -H \"x-access-token: $ACCESS\" -H \"x-refresh-token: $REFRESH\" \\");
         System.out.println("    -d '{\"query\":\"{ loggedInUser { id username } }\"}'");
     }
 

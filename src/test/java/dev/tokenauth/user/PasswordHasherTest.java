@@ -82,7 +82,7 @@ class PasswordHasherTest {
 
     @Test
     void shouldVerifyHashesOfTheRawFormAndAskForARehash() {
-        // Stored before normalisation: the hash of the decomposed form as typed.
+        // A hash made without normalisation: of the decomposed form as typed.
         String legacy = new BCryptPasswordEncoder(10).encode(DECOMPOSED_CAFE);
         assertThat(hasher.verify(DECOMPOSED_CAFE, legacy)).isEqualTo(PasswordHasher.Verdict.MATCH_REHASH);
         assertThat(hasher.verify("cafe-au-lait", legacy)).isEqualTo(PasswordHasher.Verdict.MISMATCH);

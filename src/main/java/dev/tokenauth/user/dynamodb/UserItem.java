@@ -59,7 +59,7 @@ final class UserItem {
         item.get(SESSIONS).m().forEach((id, value) -> {
             var fields = value.m();
             Instant created = Instant.ofEpochMilli(Long.parseLong(fields.get(SESSION_CREATED_AT).n()));
-            // Sessions stored before lastUsedAt and label existed: last used at their login, unlabelled.
+            // A session without lastUsedAt or label counts as last used at its login, unlabelled.
             Instant lastUsed = fields.containsKey(LAST_USED_AT)
                     ? Instant.ofEpochMilli(Long.parseLong(fields.get(LAST_USED_AT).n())) : created;
             String label = fields.containsKey(LABEL) ? fields.get(LABEL).s() : "";
@@ -75,7 +75,7 @@ final class UserItem {
                 Instant.parse(item.get(CREATED_AT).s()),
                 Long.parseLong(item.get(REVISION).n()),
                 item.containsKey(ROLES) ? Set.copyOf(item.get(ROLES).ss()) : Set.of(),
-                // Users stored before device tokens existed trust no device yet.
+                // An item without a devices list trusts no device yet.
                 item.containsKey(DEVICES) ? item.get(DEVICES).l().stream().map(AttributeValue::s).toList() : List.of());
     }
 
