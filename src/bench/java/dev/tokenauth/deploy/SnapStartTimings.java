@@ -1,23 +1,16 @@
 package dev.tokenauth.deploy;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import dev.tokenauth.bench.Jdk25;
 import dev.tokenauth.local.DynaliteProcess;
@@ -49,7 +42,7 @@ public final class SnapStartTimings {
             Map<String, String> env = environment(dynalite.endpoint().toString(), table);
             for (int run = 0; run <= runs; run++) {
                 Path root = Files.createTempDirectory("lambda-task-");
-                unzip(zip, root);
+                LambdaRuntimeIT.unzip(zip, root);
                 Path log = Files.createTempFile("lambda-bench-", ".log");
                 try (var api = new RuntimeApiServer()) {
                     var runEnv = new LinkedHashMap<>(env);
@@ -60,7 +53,7 @@ public final class SnapStartTimings {
                         runEnv.put("JAVA_TOOL_OPTIONS", runEnv.get("JAVA_TOOL_OPTIONS")
                                 + " -Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
                     }
-                    var builder = new ProcessBuilder(java, "-cp", runtimeClientClassPath(),
+                    var builder = new ProcessBuilder(java, "-cp", LambdaRuntimeIT.runtimeClientClassPath(),
                             "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
                             "org.springframework.cloud.function.adapter.aws.FunctionInvoker::handleRequest")
                             .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -149,31 +142,5 @@ public final class SnapStartTimings {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    private static String runtimeClientClassPath() {
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String file = Path.of(entry).getFileName().toString();
-            if (file.startsWith("aws-lambda-java-runtime-interface-client") || file.startsWith("aws-lambda-java-core")
-                    || file.startsWith("aws-lambda-java-serialization") || file.startsWith("utils-lite")) {
-                entries.add(entry);
-            }
-        }
-        return String.join(File.pathSeparator, entries);
-    }
-
-    private static void unzip(Path zip, Path target) throws IOException {
-        try (InputStream in = Files.newInputStream(zip); var entries = new ZipInputStream(in)) {
-            for (ZipEntry entry; (entry = entries.getNextEntry()) != null; ) {
-                Path destination = target.resolve(entry.getName()).normalize();
-                if (entry.isDirectory()) {
-                    Files.createDirectories(destination);
-                } else {
-                    Files.createDirectories(destination.getParent());
-                    Files.copy(entries, destination);
-                }
-            }
-        }
     }
 }

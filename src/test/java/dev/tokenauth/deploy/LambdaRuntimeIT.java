@@ -388,7 +388,7 @@ class LambdaRuntimeIT {
         return zip;
     }
 
-    private static void unzip(Path zip, Path target) throws IOException {
+    static void unzip(Path zip, Path target) throws IOException {
         try (InputStream in = Files.newInputStream(zip); var entries = new ZipInputStream(in)) {
             for (ZipEntry entry; (entry = entries.getNextEntry()) != null; ) {
                 Path destination = target.resolve(entry.getName()).normalize();
@@ -406,7 +406,7 @@ class LambdaRuntimeIT {
     }
 
     /** The runtime client and the libraries it needs, as Lambda's own class path gives them. */
-    private static String runtimeClientClassPath() {
+    static String runtimeClientClassPath() {
         List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String file = Path.of(entry).getFileName().toString();
