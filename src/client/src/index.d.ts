@@ -47,7 +47,7 @@ export interface AuthFetchOptions {
   refreshSkewSeconds?: number;
   /** How long to wait for another tab's refresh before refreshing anyway. Default 15000. */
   lockTimeoutMs?: number;
-  /** The server's login takes and returns a deviceToken (Tokens.deviceToken). Default false. */
+  /** Send the stored device token with login and keep the new one (Tokens.deviceToken). Default true; false for a server without them. */
   deviceTokens?: boolean;
   /** The clock, in ms. Default Date.now. */
   now?: () => number;

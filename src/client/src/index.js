@@ -44,7 +44,7 @@ export function createAuthFetch(options = {}) {
     locks = crossTab ? globalThis.navigator?.locks ?? null : null,
     refreshSkewSeconds = 5,
     lockTimeoutMs = 15000,
-    deviceTokens = false,
+    deviceTokens = true,
     now = Date.now,
   } = options;
   const baseFetch = givenFetch ?? ((input, init) => globalThis.fetch(input, init));

@@ -25,8 +25,8 @@ describe('login, register, logout', () => {
     assert.equal(call.input, URL);
     assert.equal(call.init.method, 'POST');
     assert.equal(call.headers.get('content-type'), 'application/json');
-    assert.deepEqual(call.body.variables, { username: 'ada', password: 'correct horse battery staple' });
-    assert.match(call.body.query, /login\(username: \$username, password: \$password\) \{ accessToken refreshToken \}/);
+    assert.deepEqual(call.body.variables, { username: 'ada', password: 'correct horse battery staple', deviceToken: null });
+    assert.match(call.body.query, /login\(username: \$username, password: \$password, deviceToken: \$deviceToken\) \{ accessToken refreshToken deviceToken \}/);
     assert.equal(call.access, null);
     assert.equal(store.get().accessToken, tokens.accessToken);
     assert.equal(result.accessToken, tokens.accessToken);
@@ -57,8 +57,8 @@ describe('login, register, logout', () => {
     assert.equal(fetch.calls.at(-1).body.variables.deviceToken, 'device-1');
   });
 
-  it('without deviceTokens, neither the argument nor the field is sent', async () => {
-    const { auth, fetch } = setup({ respond: () => json({ data: { login: pair() } }) });
+  it('with deviceTokens: false (a server without them), neither the argument nor the field is sent', async () => {
+    const { auth, fetch } = setup({ deviceTokens: false, respond: () => json({ data: { login: pair() } }) });
     await auth.login({ username: 'ada', password: 'pw-long-enough' });
     assert.doesNotMatch(fetch.calls[0].body.query, /deviceToken/);
     assert.equal('deviceToken' in fetch.calls[0].body.variables, false);
