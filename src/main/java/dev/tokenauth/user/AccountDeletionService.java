@@ -1,6 +1,7 @@
 package dev.tokenauth.user;
 
 import java.time.Clock;
+import java.util.Optional;
 
 import dev.tokenauth.audit.Caller;
 import dev.tokenauth.audit.SecurityEvent;
@@ -26,14 +27,14 @@ public final class AccountDeletionService {
                                   SessionService sessions, Clock clock, SecurityEvents events) {
         this.users = users;
         this.throttle = throttle;
-        this.current = new CurrentPassword(hasher, throttle, sessions, clock, events);
+        this.current = new CurrentPassword(users, hasher, throttle, sessions, clock, events);
         this.events = events;
     }
 
     public boolean deleteAccount(Principal principal, String password, Caller caller) {
         User checked = current.check(principal, password, caller);
-        User deleted = current.writeChecked(principal, checked, password,
-                user -> ConflictRetry.Attempt.writtenOr(users.delete(user), user));
+        User deleted = current.writeChecked(checked, password,
+                user -> users.delete(user) ? Optional.of(user) : Optional.<User>empty());
         // Everything else stored for the user: the name's failure budget and each trusted device's.
         throttle.reset(LoginThrottle.Budget.ofName(deleted.username()));
         deleted.devices().forEach(device -> throttle.reset(LoginThrottle.Budget.ofDevice(device)));

@@ -3,6 +3,7 @@ package dev.tokenauth.user;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.function.Function;
 
 import dev.tokenauth.audit.Caller;
@@ -14,20 +15,22 @@ import dev.tokenauth.token.Principal;
 /**
  * The check of a logged-in user's current password before a change that needs it (a new
  * password, deleting the account): counted against the name's failure budget before the check,
- * like a login, and the change written on condition that the item is still the one checked.
+ * like a login, and the change written on condition that the stored hash is still the one checked.
  */
 final class CurrentPassword {
 
     static final String WRONG = "The current password is wrong";
 
+    private final UserRepository users;
     private final PasswordHasher hasher;
     private final LoginThrottle throttle;
     private final SessionService sessions;
     private final Clock clock;
     private final SecurityEvents events;
 
-    CurrentPassword(PasswordHasher hasher, LoginThrottle throttle, SessionService sessions,
+    CurrentPassword(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, SessionService sessions,
                     Clock clock, SecurityEvents events) {
+        this.users = users;
         this.hasher = hasher;
         this.throttle = throttle;
         this.sessions = sessions;
@@ -57,19 +60,27 @@ final class CurrentPassword {
     }
 
     /**
-     * Writes {@code write(current)} for the item that was checked; when another request wrote
-     * first, against the new item, after checking the password again if its hash changed.
+     * Writes {@code write(checked)}, which is conditional on the checked hash and empty when it no
+     * longer holds; then checks the password again (the same attempt: not counted twice) against
+     * the hash that replaced it, and writes against that item. Other writes meanwhile, such as
+     * logins adding sessions or evicting the caller's, are no reason to fail: the password was
+     * proved while the caller's session was live.
      */
-    <T> T writeChecked(Principal principal, User checked, String password,
-                       Function<User, ConflictRetry.Attempt<T>> write) {
-        var first = new User[] {checked};
+    <T> T writeChecked(User checked, String password, Function<User, Optional<T>> write) {
+        var basis = new User[] {checked};
         return ConflictRetry.untilWritten(() -> {
-            User current = first[0] != null ? first[0] : sessions.currentUser(principal);
-            first[0] = null;
-            if (!current.passwordHash().equals(checked.passwordHash()) && !hasher.matches(password, current.passwordHash())) {
+            Optional<T> written = write.apply(basis[0]);
+            if (written.isPresent()) {
+                return ConflictRetry.Attempt.done(written.get());
+            }
+            User current = users.findByUsername(checked.username())
+                    .filter(user -> user.userId().equals(checked.userId()))
+                    .orElseThrow(AuthException::unauthenticated);
+            if (!current.passwordHash().equals(basis[0].passwordHash()) && !hasher.matches(password, current.passwordHash())) {
                 throw new AuthException(AuthException.Code.INVALID_CREDENTIALS, WRONG);
             }
-            return write.apply(current);
+            basis[0] = current;
+            return ConflictRetry.Attempt.conflict();
         });
     }
 

@@ -9,7 +9,10 @@ import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenPair;
 
-/** Replaces the password, ends every session, and starts a new one for the caller. */
+/**
+ * Replaces the password, ends every session, and starts a new one for the caller, in one write
+ * conditional on the hash that was checked: logins meanwhile can neither block it nor survive it.
+ */
 public final class PasswordChangeService {
 
     private final UserRepository users;
@@ -23,7 +26,7 @@ public final class PasswordChangeService {
         this.users = users;
         this.hasher = hasher;
         this.sessions = sessions;
-        this.current = new CurrentPassword(hasher, throttle, sessions, clock, events);
+        this.current = new CurrentPassword(users, hasher, throttle, sessions, clock, events);
         this.events = events;
     }
 
@@ -32,10 +35,7 @@ public final class PasswordChangeService {
         Passwords.requireAcceptable(newPassword);
         String hash = hasher.hash(newPassword);
         Session session = sessions.open(caller);
-        User stored = current.writeChecked(principal, checked, oldPassword, user -> {
-            User next = sessions.adding(user.withPasswordHash(hash).revokingAllSessions(), session);
-            return ConflictRetry.Attempt.writtenOr(users.update(next), next);
-        });
+        User stored = current.writeChecked(checked, oldPassword, user -> users.replacePassword(user, hash, session));
         events.record(SecurityEvent.of(SecurityEvent.Type.PASSWORD_CHANGED, caller, stored.userId(), session.id()));
         return sessions.mint(stored, session);
     }

@@ -14,8 +14,9 @@ import dev.tokenauth.token.Principal;
 /**
  * A stored user. {@code tokenCount} moves on at a logout everywhere or a password change: tokens
  * carry the count they were minted with, so moving it on voids them all. {@code sessions} are the
- * user's live logins by id. {@code revision} numbers the stored versions of the item: every change
- * is written on condition that nobody wrote in between. {@code roles} (e.g. admin) are carried in
+ * user's live logins by id. {@code revision} numbers the stored versions of the item: every write
+ * moves it on, and a change is written on condition that nobody wrote in between, except a password
+ * change or a deletion, which only needs the hash it checked to be still stored. {@code roles} (e.g. admin) are carried in
  * access tokens and checked by the schema's {@code @hasRole}. {@code devices} are the ids of the
  * device tokens issued to the user, newest last: only those are trusted, and each may have a
  * failed-login budget of its own.

@@ -21,8 +21,18 @@ public interface UserRepository {
     boolean update(User updated);
 
     /**
-     * Removes the user, if the stored item is still {@code expected.revision()} of the same user.
-     * False when someone wrote first or the user is gone.
+     * The password change in one write: {@code newHash} replaces the hash, {@code onlySession}
+     * every session, the token count moves on, and roles and trusted devices stay, if the stored
+     * item is still the user {@code checked.userId()} with the hash {@code checked.passwordHash()}.
+     * Other writes in between (sessions added or refreshed) do not stand in its way. The stored
+     * user; empty when the hash changed or the user is gone.
      */
-    boolean delete(User expected);
+    Optional<User> replacePassword(User checked, String newHash, Session onlySession);
+
+    /**
+     * Removes the user, if the stored item is still the user {@code checked.userId()} with the
+     * hash {@code checked.passwordHash()}, whatever else changed. False when the hash changed or
+     * the user is gone.
+     */
+    boolean delete(User checked);
 }

@@ -1,8 +1,10 @@
 package dev.tokenauth.memory;
 
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 
 /**
@@ -33,6 +35,23 @@ public final class HoldingUsers extends InMemoryUsers {
 
     @Override
     public boolean update(User updated) {
+        holdIfHeld();
+        return super.update(updated);
+    }
+
+    @Override
+    public Optional<User> replacePassword(User checked, String newHash, Session onlySession) {
+        holdIfHeld();
+        return super.replacePassword(checked, newHash, onlySession);
+    }
+
+    @Override
+    public boolean delete(User checked) {
+        holdIfHeld();
+        return super.delete(checked);
+    }
+
+    private void holdIfHeld() {
         if (Thread.currentThread() == held) {
             held = null;
             reached.countDown();
@@ -42,6 +61,5 @@ public final class HoldingUsers extends InMemoryUsers {
                 Thread.currentThread().interrupt();
             }
         }
-        return super.update(updated);
     }
 }

@@ -1,14 +1,19 @@
 package dev.tokenauth.memory;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import dev.tokenauth.user.UserRepository;
 import dev.tokenauth.user.UsernameTakenException;
 
-/** Users in a map, with the DynamoDB adapter's conditions: create if absent, change and delete by revision. */
+/**
+ * Users in a map, with the DynamoDB adapter's conditions: create if absent, change by revision,
+ * replace the password and delete by the checked hash.
+ */
 public class InMemoryUsers implements UserRepository {
 
     private final ConcurrentMap<String, User> users = new ConcurrentHashMap<>();
@@ -38,12 +43,29 @@ public class InMemoryUsers implements UserRepository {
     }
 
     @Override
-    public synchronized boolean delete(User expected) {
-        User stored = users.get(expected.username());
-        if (stored == null || !stored.userId().equals(expected.userId()) || stored.revision() != expected.revision()) {
+    public synchronized Optional<User> replacePassword(User checked, String newHash, Session onlySession) {
+        User stored = users.get(checked.username());
+        if (!holdsCheckedHash(stored, checked)) {
+            return Optional.empty();
+        }
+        User next = new User(stored.userId(), stored.username(), newHash, stored.tokenCount() + 1,
+                Map.of(onlySession.id(), onlySession), stored.createdAt(), stored.revision() + 1,
+                stored.roles(), stored.devices());
+        users.put(next.username(), next);
+        return Optional.of(next);
+    }
+
+    @Override
+    public synchronized boolean delete(User checked) {
+        if (!holdsCheckedHash(users.get(checked.username()), checked)) {
             return false;
         }
-        users.remove(expected.username());
+        users.remove(checked.username());
         return true;
+    }
+
+    private static boolean holdsCheckedHash(User stored, User checked) {
+        return stored != null && stored.userId().equals(checked.userId())
+                && stored.passwordHash().equals(checked.passwordHash());
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import dev.tokenauth.user.UserRepository;
 import dev.tokenauth.user.UserStoreUnavailableException;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /** Users in one DynamoDB table; every write is a single conditional write of one item. */
 public final class DynamoUserRepository implements UserRepository {
@@ -109,16 +111,47 @@ public final class DynamoUserRepository implements UserRepository {
     }
 
     @Override
-    public boolean delete(User expected) {
+    public Optional<User> replacePassword(User checked, String newHash, Session onlySession) {
+        try {
+            var response = dynamo.updateItem(request -> request
+                    .tableName(table)
+                    .key(UserItem.key(checked.username()))
+                    .updateExpression("SET #hash = :hash, #sessions = :sessions, #count = #count + :one, "
+                            + "#revision = #revision + :one")
+                    // The checked hash, not the revision: logins adding sessions meanwhile are no conflict.
+                    .conditionExpression("#userId = :userId AND #hash = :checkedHash")
+                    .expressionAttributeNames(Map.of(
+                            "#hash", UserItem.PASSWORD_HASH,
+                            "#sessions", UserItem.SESSIONS,
+                            "#count", UserItem.TOKEN_COUNT,
+                            "#revision", UserItem.REVISION,
+                            "#userId", UserItem.USER_ID))
+                    .expressionAttributeValues(Map.of(
+                            ":hash", AttributeValue.fromS(newHash),
+                            ":sessions", UserItem.sessions(Map.of(onlySession.id(), onlySession)),
+                            ":one", UserItem.number(1),
+                            ":userId", AttributeValue.fromS(checked.userId()),
+                            ":checkedHash", AttributeValue.fromS(checked.passwordHash())))
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(UserItem.fromItem(response.attributes()));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw unavailable("UpdateItem", e);
+        }
+    }
+
+    @Override
+    public boolean delete(User checked) {
         try {
             dynamo.deleteItem(request -> request
                     .tableName(table)
-                    .key(UserItem.key(expected.username()))
-                    .conditionExpression("#userId = :userId AND #revision = :revision")
-                    .expressionAttributeNames(Map.of("#userId", UserItem.USER_ID, "#revision", UserItem.REVISION))
+                    .key(UserItem.key(checked.username()))
+                    .conditionExpression("#userId = :userId AND #hash = :checkedHash")
+                    .expressionAttributeNames(Map.of("#userId", UserItem.USER_ID, "#hash", UserItem.PASSWORD_HASH))
                     .expressionAttributeValues(Map.of(
-                            ":userId", AttributeValue.fromS(expected.userId()),
-                            ":revision", UserItem.number(expected.revision()))));
+                            ":userId", AttributeValue.fromS(checked.userId()),
+                            ":checkedHash", AttributeValue.fromS(checked.passwordHash()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
