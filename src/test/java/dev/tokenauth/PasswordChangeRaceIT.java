@@ -29,8 +29,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Logins with the old password racing a password change, through the deployed handler against
  * the real DynamoDB server, many at once as several Lambda environments would serve them: no
- * session obtained with the old password survives the change, whenever its login answered, and a
- * login's hash upgrade never writes the old password's hash over the new one.
+ * session obtained with the old password survives the change, whenever its login answered, a
+ * login's hash upgrade never writes the old password's hash over the new one, and the logins
+ * cannot stop the owner's change: it succeeds within {@link #OWNER_TRIES} tries.
  */
 class PasswordChangeRaceIT {
 
@@ -40,15 +41,19 @@ class PasswordChangeRaceIT {
             + "changePassword(oldPassword: $old, newPassword: $new) { accessToken refreshToken } }";
     private static final int ROUNDS = Integer.getInteger("race.rounds", 6);
     /**
-     * As many logins in flight as the owner's change survives: each success adds a session, and the
-     * owner's, least recently used, is evicted once MAX_SESSIONS (10) newer ones arrive during the
-     * change's two BCrypt computations, which six attackers sharing its CPU manage nearly every time.
+     * Enough logins in flight that MAX_SESSIONS (10) newer sessions arrive during the change's two
+     * BCrypt computations, evicting the owner's, and that a session write lands between any read
+     * and write of the change: neither may stop the owner.
      */
-    private static final int ATTACKERS = Integer.getInteger("race.attackers", 3);
+    private static final int ATTACKERS = Integer.getInteger("race.attackers", 6);
     /** Logins each attacker starts after the change has answered, before it stops. */
     private static final int LOGINS_AFTER_CHANGE = 2;
     private static final int MAX_LOGINS_PER_ATTACKER = 300;
-    private static final int OWNER_TRIES = 30;
+    /**
+     * The owner's change is conditional only on the checked hash, so logins neither evict it nor
+     * outrun it; a retry is left for a moment's lock by the attackers' counted attempts.
+     */
+    private static final int OWNER_TRIES = 3;
     /** Only a bound: the attackers stop at it, and an owner who has not changed the password by then fails the round. */
     private static final Duration ROUND_LIMIT = Duration.ofSeconds(60);
 
@@ -171,16 +176,12 @@ class PasswordChangeRaceIT {
             LambdaResponse response = changePassword(session);
             fresh = pair(response.data("changePassword"));
             if (fresh == null) {
-                // The attackers' logins evict the owner's session (least recently used), lock the name
-                // for a moment (attempts are counted before their check), or outrun its write.
-                assertThat(response.firstErrorCode()).as(response.body())
-                        .isIn("UNAUTHENTICATED", "LOGIN_THROTTLED", "SERVICE_UNAVAILABLE");
+                // The attackers' attempts, counted before their check, may lock the name for a moment;
+                // evicting the owner's session or writing before the change must not stop it.
+                assertThat(response.firstErrorCode()).as("owner's try %d: %s", tries, response.body())
+                        .isEqualTo("LOGIN_THROTTLED");
                 ownerFailures.add(response.firstErrorCode());
-                if ("UNAUTHENTICATED".equals(response.firstErrorCode())) {
-                    session = null;
-                } else {
-                    pause();
-                }
+                pause();
             }
         }
         changed.set(true);
