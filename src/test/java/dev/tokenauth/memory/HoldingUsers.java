@@ -1,11 +1,7 @@
 package dev.tokenauth.memory;
 
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import dev.tokenauth.user.Session;
-import dev.tokenauth.user.User;
 
 /**
  * In-memory users that can hold one thread at its next write: the point between the check an
@@ -34,24 +30,7 @@ public final class HoldingUsers extends InMemoryUsers {
     }
 
     @Override
-    public boolean update(User updated) {
-        holdIfHeld();
-        return super.update(updated);
-    }
-
-    @Override
-    public Optional<User> replacePassword(User checked, String newHash, Session onlySession) {
-        holdIfHeld();
-        return super.replacePassword(checked, newHash, onlySession);
-    }
-
-    @Override
-    public boolean delete(User checked) {
-        holdIfHeld();
-        return super.delete(checked);
-    }
-
-    private void holdIfHeld() {
+    protected void beforeWrite() {
         if (Thread.currentThread() == held) {
             held = null;
             reached.countDown();

@@ -12,7 +12,8 @@ import dev.tokenauth.user.UsernameTakenException;
 
 /**
  * Users in a map, with the DynamoDB adapter's conditions: create if absent, change by revision,
- * replace the password and delete by the checked hash.
+ * replace the password and delete by the checked hash. Subclasses put another request's timing
+ * just before each conditional write ({@link #beforeWrite}).
  */
 public class InMemoryUsers implements UserRepository {
 
@@ -31,37 +32,50 @@ public class InMemoryUsers implements UserRepository {
     }
 
     @Override
-    public synchronized boolean update(User updated) {
-        User stored = users.get(updated.username());
-        if (stored == null || !stored.userId().equals(updated.userId()) || stored.revision() != updated.revision()) {
-            return false;
+    public boolean update(User updated) {
+        beforeWrite();
+        synchronized (this) {
+            User stored = users.get(updated.username());
+            if (stored == null || !stored.userId().equals(updated.userId()) || stored.revision() != updated.revision()) {
+                return false;
+            }
+            users.put(updated.username(), new User(updated.userId(), updated.username(), updated.passwordHash(),
+                    updated.tokenCount(), updated.sessions(), updated.createdAt(), updated.revision() + 1,
+                    updated.roles(), updated.devices()));
+            return true;
         }
-        users.put(updated.username(), new User(updated.userId(), updated.username(), updated.passwordHash(),
-                updated.tokenCount(), updated.sessions(), updated.createdAt(), updated.revision() + 1,
-                updated.roles(), updated.devices()));
-        return true;
     }
 
     @Override
-    public synchronized Optional<User> replacePassword(User checked, String newHash, Session onlySession) {
-        User stored = users.get(checked.username());
-        if (!holdsCheckedHash(stored, checked)) {
-            return Optional.empty();
+    public Optional<User> replacePassword(User checked, String newHash, Session onlySession) {
+        beforeWrite();
+        synchronized (this) {
+            User stored = users.get(checked.username());
+            if (!holdsCheckedHash(stored, checked)) {
+                return Optional.empty();
+            }
+            User next = new User(stored.userId(), stored.username(), newHash, stored.tokenCount() + 1,
+                    Map.of(onlySession.id(), onlySession), stored.createdAt(), stored.revision() + 1,
+                    stored.roles(), stored.devices());
+            users.put(next.username(), next);
+            return Optional.of(next);
         }
-        User next = new User(stored.userId(), stored.username(), newHash, stored.tokenCount() + 1,
-                Map.of(onlySession.id(), onlySession), stored.createdAt(), stored.revision() + 1,
-                stored.roles(), stored.devices());
-        users.put(next.username(), next);
-        return Optional.of(next);
     }
 
     @Override
-    public synchronized boolean delete(User checked) {
-        if (!holdsCheckedHash(users.get(checked.username()), checked)) {
-            return false;
+    public boolean delete(User checked) {
+        beforeWrite();
+        synchronized (this) {
+            if (!holdsCheckedHash(users.get(checked.username()), checked)) {
+                return false;
+            }
+            users.remove(checked.username());
+            return true;
         }
-        users.remove(checked.username());
-        return true;
+    }
+
+    /** Runs before each conditional write, outside the lock, on the writing thread. */
+    protected void beforeWrite() {
     }
 
     private static boolean holdsCheckedHash(User stored, User checked) {

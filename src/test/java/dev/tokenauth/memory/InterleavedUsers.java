@@ -1,10 +1,5 @@
 package dev.tokenauth.memory;
 
-import java.util.Optional;
-
-import dev.tokenauth.user.Session;
-import dev.tokenauth.user.User;
-
 /**
  * In-memory users where another request commits just before each write of one thread: a stream
  * of concurrent writes that lands between every read and write that thread makes.
@@ -22,7 +17,8 @@ public final class InterleavedUsers extends InMemoryUsers {
         this.target = thread;
     }
 
-    private void interleave() {
+    @Override
+    protected void beforeWrite() {
         if (Thread.currentThread() == target && !interleaving) {
             interleaving = true;
             try {
@@ -31,23 +27,5 @@ public final class InterleavedUsers extends InMemoryUsers {
                 interleaving = false;
             }
         }
-    }
-
-    @Override
-    public boolean update(User updated) {
-        interleave();
-        return super.update(updated);
-    }
-
-    @Override
-    public Optional<User> replacePassword(User checked, String newHash, Session onlySession) {
-        interleave();
-        return super.replacePassword(checked, newHash, onlySession);
-    }
-
-    @Override
-    public boolean delete(User expected) {
-        interleave();
-        return super.delete(expected);
     }
 }
