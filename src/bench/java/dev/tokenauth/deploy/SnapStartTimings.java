@@ -55,7 +55,7 @@ public final class SnapStartTimings {
                     }
                     var builder = new ProcessBuilder(java, "-cp", LambdaRuntimeIT.runtimeClientClassPath(),
                             "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-                            "org.springframework.cloud.function.adapter.aws.FunctionInvoker::handleRequest")
+                            env.get("_HANDLER"))
                             .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
                     builder.environment().clear();
                     builder.environment().putAll(runEnv);
@@ -117,13 +117,14 @@ public final class SnapStartTimings {
         return (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
+    /** The template's own environment (flags included), with the keys given directly, as LambdaRuntimeIT runs it. */
     private static Map<String, String> environment(String endpoint, String table) {
+        SamTemplate template = SamTemplate.load();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv("PATH"));
-        env.put("MAIN_CLASS", "dev.tokenauth.LambdaApplication");
-        env.put("SPRING_CLOUD_FUNCTION_DEFINITION", "graphql");
-        env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
-        env.put("USERS_TABLE", table);
+        env.putAll(LambdaRuntimeIT.templateEnvironment(template, table));
+        env.remove("ACCESS_TOKEN_SECRET_ARN");
+        env.remove("REFRESH_TOKEN_SECRET_ARN");
         env.put("ACCESS_TOKEN_SECRET", secret());
         env.put("REFRESH_TOKEN_SECRET", secret());
         env.put("DYNAMODB_ENDPOINT", endpoint);
@@ -133,7 +134,7 @@ public final class SnapStartTimings {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/token-auth-graphql");
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "bench");
-        env.put("_HANDLER", "org.springframework.cloud.function.adapter.aws.FunctionInvoker::handleRequest");
+        env.put("_HANDLER", (String) template.properties("GraphqlFunction").get("Handler"));
         env.put("TZ", ":UTC");
         return env;
     }

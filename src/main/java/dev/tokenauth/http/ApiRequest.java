@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ final class ApiRequest {
     }
 
     private void add(String name, String value) {
-        List<String> values = headers.computeIfAbsent(name, key -> new java.util.ArrayList<>());
+        List<String> values = headers.computeIfAbsent(name, key -> new ArrayList<>());
         if (!values.contains(value)) {
             values.add(value);
         }

@@ -360,7 +360,7 @@ class LambdaRuntimeIT {
      * The variables template.yaml gives the function. Literal values are used as they are;
      * references to parameters take the parameter's default, the table is the test's own.
      */
-    private static Map<String, String> templateEnvironment(SamTemplate template, String table) {
+    static Map<String, String> templateEnvironment(SamTemplate template, String table) {
         Map<String, Object> parameters = SamTemplate.map(template.root, "Parameters");
         Map<String, String> env = new LinkedHashMap<>();
         template.functionEnvironment("GraphqlFunction").forEach((name, value) -> {
