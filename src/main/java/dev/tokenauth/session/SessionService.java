@@ -162,12 +162,7 @@ public final class SessionService {
         return true;
     }
 
-    /** The caller's own sessions, most recently used first. */
-    public List<SessionInfo> list(Principal principal) {
-        return list(currentUser(principal), principal);
-    }
-
-    /** {@link #list(Principal)} for a user already read as live for that principal: no second read. */
+    /** The caller's own sessions, most recently used first, from the user already read as live for them. */
     public List<SessionInfo> list(User live, Principal principal) {
         return live.sessions().values().stream()
                 .sorted(Comparator.comparing(Session::lastUsedAt).reversed())

@@ -75,11 +75,6 @@ public final class PasswordHasher {
         return verify(password, hash).matched();
     }
 
-    /** True when the hash was made with a lower cost than the configured one. */
-    public boolean needsUpgrade(String hash) {
-        return encoder.upgradeEncoding(hash);
-    }
-
     /** Spends the time of {@link #verify} against a real hash, and always fails. */
     public boolean matchesDecoy(String password) {
         String raw = password == null ? "" : password;
