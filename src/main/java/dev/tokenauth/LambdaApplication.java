@@ -16,6 +16,7 @@ import dev.tokenauth.config.SecretsManagerFetcher;
 import dev.tokenauth.http.GraphqlHttpHandler;
 import dev.tokenauth.ops.ObservedFunction;
 import dev.tokenauth.ops.StartupOutput;
+import dev.tokenauth.snapstart.SnapStartPriming;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.event.ApplicationStartingEvent;
@@ -109,8 +110,8 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
             return new FunctionRegistration<>(function, FUNCTION_NAME)
                     .type(FunctionTypeUtils.functionType(message, APIGatewayProxyResponseEvent.class));
         });
-        context.registerBean(SnapStartPriming.class,
-                () -> new SnapStartPriming(context, context.getBean(Components.class), start.warmUp()));
+        context.registerBean(SnapStartPriming.class, () -> new SnapStartPriming(context, FUNCTION_NAME,
+                CONTEXTS::get, context.getBean(Components.class), start.warmUp()));
     }
 
     /**

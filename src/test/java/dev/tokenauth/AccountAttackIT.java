@@ -18,9 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.tokenauth.account.LoginBackoff;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenPair;
-import dev.tokenauth.user.LoginBackoff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

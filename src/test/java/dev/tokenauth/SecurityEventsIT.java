@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.tokenauth.account.LoginBackoff;
 import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.ops.Metrics;
 import dev.tokenauth.ops.MetricsTest;
 import dev.tokenauth.ops.UsernameDigest;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenPair;
-import dev.tokenauth.user.LoginBackoff;
+import dev.tokenauth.user.User;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

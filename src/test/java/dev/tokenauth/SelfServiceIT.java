@@ -17,10 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.tokenauth.account.LoginBackoff;
+import dev.tokenauth.account.LoginThrottle;
 import dev.tokenauth.local.UsersTable;
 import dev.tokenauth.token.TokenPair;
-import dev.tokenauth.user.LoginBackoff;
-import dev.tokenauth.user.LoginThrottle;
 import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import org.junit.jupiter.api.AfterEach;

@@ -5,8 +5,4 @@ package dev.tokenauth.audit;
 public interface SecurityEvents {
 
     void record(SecurityEvent event);
-
-    /** Records nothing. */
-    SecurityEvents NONE = event -> {
-    };
 }

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
+import dev.tokenauth.account.LoginBackoff;
 import dev.tokenauth.graphql.GraphqlLimits;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.TokenSettings;
-import dev.tokenauth.user.LoginBackoff;
 
 /**
  * Every setting the application reads, parsed and validated once at start-up. This is the only

@@ -5,6 +5,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.tokenauth.account.AccountDeletionService;
+import dev.tokenauth.account.LoginService;
+import dev.tokenauth.account.LoginThrottle;
+import dev.tokenauth.account.PasswordChangeService;
+import dev.tokenauth.account.RegistrationService;
+import dev.tokenauth.account.RegistrationThrottle;
+import dev.tokenauth.account.RoleAdministration;
 import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlModule;
@@ -18,14 +25,7 @@ import dev.tokenauth.ops.UsernameDigest;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.session.TokenMiddleware;
 import dev.tokenauth.token.TokenService;
-import dev.tokenauth.user.AccountDeletionService;
-import dev.tokenauth.user.LoginService;
-import dev.tokenauth.user.LoginThrottle;
-import dev.tokenauth.user.PasswordChangeService;
 import dev.tokenauth.user.PasswordHasher;
-import dev.tokenauth.user.RegistrationService;
-import dev.tokenauth.user.RegistrationThrottle;
-import dev.tokenauth.user.Roles;
 import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -76,7 +76,7 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
                 new AccountDeletionService(users, hasher, loginThrottle, sessions, clock, events),
                 sessions);
         var modules = new ArrayList<GraphqlModule>(List.of(new AccountModule(operations),
-                new RolesModule(new Roles(users))));
+                new RolesModule(new RoleAdministration(users))));
         extra.forEach(factory -> modules.add(factory.create(dynamo, clock)));
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
                 new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),

@@ -3,6 +3,8 @@ package dev.tokenauth.graphql;
 import java.util.Optional;
 
 import dev.tokenauth.audit.Caller;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.user.User;
 import graphql.GraphQLContext;
@@ -23,10 +25,6 @@ public final class Auth {
         return context(env).principal().orElseThrow(Auth::unauthenticated);
     }
 
-    public static Optional<Principal> principalIfAny(DataFetchingEnvironment env) {
-        return context(env).principal();
-    }
-
     /** The stored user, if the token's session is live; UNAUTHENTICATED otherwise. */
     public static User liveUser(DataFetchingEnvironment env) {
         return lookup(env.getGraphQlContext()).get().orElseThrow(Auth::unauthenticated);
@@ -44,7 +42,7 @@ public final class Auth {
     }
 
     static ApiError unauthenticated() {
-        return ApiError.of(ErrorCode.UNAUTHENTICATED, "Must authenticate");
+        return ApiError.of(ErrorType.UNAUTHENTICATED, "Must authenticate");
     }
 
     private static RequestContext context(DataFetchingEnvironment env) {

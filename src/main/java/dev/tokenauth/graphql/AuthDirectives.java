@@ -2,6 +2,8 @@ package dev.tokenauth.graphql;
 
 import java.util.Set;
 
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.token.Principal;
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
@@ -52,7 +54,7 @@ final class AuthDirectives {
                 Principal principal = Auth.principal(env);
                 Set<String> roles = live ? Auth.liveUser(env).roles() : principal.roles();
                 if (!roles.contains(role)) {
-                    throw ApiError.of(ErrorCode.FORBIDDEN, "Requires the role '" + role + "'");
+                    throw ApiError.of(ErrorType.FORBIDDEN, "Requires the role '" + role + "'");
                 }
             };
         });

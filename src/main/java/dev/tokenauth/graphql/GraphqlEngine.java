@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tokenauth.error.RequestError;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
@@ -64,14 +65,14 @@ public final class GraphqlEngine {
                 .instrumentation(new ChainedInstrumentation(List.of(
                         new OperationRules(),
                         new MaxQueryDepthInstrumentation(limits.maxDepth(), info -> {
-                            throw OperationRules.refusal(ErrorCode.QUERY_TOO_COMPLEX, "Query is nested "
+                            throw OperationRules.refusal(RequestError.QUERY_TOO_COMPLEX, "Query is nested "
                                     + info.getDepth() + " levels deep; at most " + limits.maxDepth() + " are allowed");
                         }),
                         new MaxQueryComplexityInstrumentation(limits.maxComplexity(),
                                 (env, childComplexity) -> weight(env.getFieldDefinition()
                                         .getAppliedDirective(AuthDirectives.COST)) + childComplexity,
                                 info -> {
-                                    throw OperationRules.refusal(ErrorCode.QUERY_TOO_COMPLEX, "Query costs "
+                                    throw OperationRules.refusal(RequestError.QUERY_TOO_COMPLEX, "Query costs "
                                             + info.getComplexity() + "; at most " + limits.maxComplexity()
                                             + " is allowed (each field costs 1 unless its @cost says more)");
                                 }))))
@@ -94,7 +95,7 @@ public final class GraphqlEngine {
                 .graphQLContext(values)
                 .build();
         ExecutionResult result = graphQL.execute(input);
-        return PublicErrors.rewrite(result, input.getGraphQLContext().get(Document.class));
+        return PublicErrors.rewrite(result, input.getGraphQLContext().get(Document.class), context.requestId());
     }
 
     private static int weight(GraphQLAppliedDirective cost) {

@@ -2,9 +2,8 @@ package dev.tokenauth.graphql;
 
 import java.util.List;
 
+import dev.tokenauth.error.RequestError;
 import graphql.ExecutionResult;
-import graphql.GraphqlErrorBuilder;
-import graphql.ErrorClassification;
 import graphql.analysis.QueryTraverser;
 import graphql.analysis.QueryVisitorFieldEnvironment;
 import graphql.analysis.QueryVisitorStub;
@@ -39,11 +38,11 @@ final class OperationRules extends SimplePerformantInstrumentation {
         OperationDefinition operation = execution.getOperationDefinition();
         if (operation.getOperation() == OperationDefinition.Operation.MUTATION
                 && Boolean.TRUE.equals(execution.getGraphQLContext().get(QUERY_ONLY))) {
-            throw refusal(ErrorCode.METHOD_NOT_ALLOWED, "Mutations must be sent with POST");
+            throw refusal(RequestError.METHOD_NOT_ALLOWED, "Mutations must be sent with POST");
         }
         int checks = passwordChecks(execution, operation);
         if (checks > 1) {
-            throw refusal(ErrorCode.TOO_MANY_PASSWORD_CHECKS, "An operation may check at most one password; this one has "
+            throw refusal(RequestError.TOO_MANY_PASSWORD_CHECKS, "An operation may check at most one password; this one has "
                     + checks + " fields that do (send them as separate requests)");
         }
         return super.beginExecuteOperation(parameters, state);
@@ -74,10 +73,7 @@ final class OperationRules extends SimplePerformantInstrumentation {
         return count[0];
     }
 
-    static AbortExecutionException refusal(ErrorCode code, String message) {
-        return new AbortExecutionException(List.of(GraphqlErrorBuilder.newError()
-                .message(message)
-                .errorType(ErrorClassification.errorClassification(code.name()))
-                .extensions(java.util.Map.of("code", code.name())).build()));
+    static AbortExecutionException refusal(RequestError code, String message) {
+        return new AbortExecutionException(List.of(GraphqlErrors.requestError(code, message, null, java.util.Map.of())));
     }
 }

@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import graphql.ErrorClassification;
+import dev.tokenauth.error.ErrorType;
+import dev.tokenauth.error.RequestError;
 import graphql.ExecutionResult;
 import graphql.GraphQLError;
-import graphql.GraphqlErrorBuilder;
 import graphql.InvalidSyntaxError;
 import graphql.execution.NonNullableValueCoercedAsNullException;
 import graphql.language.Document;
@@ -18,14 +18,19 @@ import graphql.language.OperationDefinition;
 import graphql.language.SourceLocation;
 import graphql.language.Type;
 import graphql.language.TypeName;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Every error a client sees, in this API's words and with a code: graphql-java's parse errors name
  * ANTLR and its variable errors name Java types (LinkedHashMap, BigInteger); these are rewritten,
  * keeping their locations. Errors that already carry a code (resolvers, directives, limits) pass
- * unchanged. Anything still looking like an internal is replaced by a generic message.
+ * unchanged. Anything still looking like an internal is replaced by a generic message; an error
+ * graphql-java raised while a field ran is that field's INTERNAL_SERVER_ERROR.
  */
 final class PublicErrors {
+
+    private static final Log log = LogFactory.getLog(PublicErrors.class);
 
     /** Names of Java types, packages or the parser generator in a message. */
     static final Pattern INTERNALS = Pattern.compile(
@@ -35,47 +40,53 @@ final class PublicErrors {
     private PublicErrors() {
     }
 
-    static ExecutionResult rewrite(ExecutionResult result, Document document) {
+    static ExecutionResult rewrite(ExecutionResult result, Document document, String requestId) {
         if (result.getErrors().isEmpty()) {
             return result;
         }
-        List<GraphQLError> errors = result.getErrors().stream().map(error -> rewrite(error, document)).toList();
+        List<GraphQLError> errors = result.getErrors().stream().map(error -> rewrite(error, document, requestId)).toList();
         return result.transform(builder -> builder.errors(errors));
     }
 
-    private static GraphQLError rewrite(GraphQLError error, Document document) {
+    private static GraphQLError rewrite(GraphQLError error, Document document, String requestId) {
         String message = error.getMessage() == null ? "" : error.getMessage();
-        if (error.getExtensions() != null && ErrorCode.of(error.getExtensions().get("code")) != null) {
+        if (GraphqlErrors.code(error).isPresent()) {
             return error;
+        }
+        if (error.getPath() != null && !error.getPath().isEmpty()) {
+            // Raised while a field ran (null for a non-null field, a value of the wrong type): a resolver's bug.
+            log.error("Field failed (request " + requestId + "): " + error.getErrorType() + " at " + error.getPath());
+            return GraphqlErrors.coded(error, ErrorType.INTERNAL_SERVER_ERROR, "Internal server error",
+                    Map.of("requestId", requestId));
         }
         if (error instanceof InvalidSyntaxError) {
             if (message.contains("parsing has been cancelled")) {
-                return coded(error, ErrorCode.QUERY_TOO_LARGE, "Query is too large");
+                return refused(error, RequestError.QUERY_TOO_LARGE, "Query is too large");
             }
             List<SourceLocation> at = error.getLocations();
-            return coded(error, ErrorCode.GRAPHQL_PARSE_FAILED, at == null || at.isEmpty() ? "Syntax error"
+            return refused(error, RequestError.GRAPHQL_PARSE_FAILED, at == null || at.isEmpty() ? "Syntax error"
                     : "Syntax error at line " + at.get(0).getLine() + ", column " + at.get(0).getColumn());
         }
         String type = String.valueOf(error.getErrorType());
         if ("BadFaithIntrospection".equals(type)) {
             // graphql-java's own guard against huge introspection queries
-            return coded(error, ErrorCode.QUERY_TOO_COMPLEX, "Introspection query is too complex");
+            return refused(error, RequestError.QUERY_TOO_COMPLEX, "Introspection query is too complex");
         }
         if ("IntrospectionDisabled".equals(type)) {
-            return coded(error, ErrorCode.INTROSPECTION_DISABLED, "Introspection is disabled");
+            return refused(error, RequestError.INTROSPECTION_DISABLED, "Introspection is disabled");
         }
         Matcher variable = VARIABLE.matcher(message);
         if (variable.find()) {
             String name = variable.group(1);
             String rule = error instanceof NonNullableValueCoercedAsNullException ? "must not be null"
                     : declaredType(document, name).map(t -> "must be " + describe(t)).orElse("has an invalid value");
-            return coded(error, ErrorCode.BAD_USER_INPUT, "Variable '" + name + "' " + rule);
+            return refused(error, RequestError.BAD_USER_INPUT, "Variable '" + name + "' " + rule);
         }
         if ("ValidationError".equals(type)) {
-            return coded(error, ErrorCode.GRAPHQL_VALIDATION_FAILED,
+            return refused(error, RequestError.GRAPHQL_VALIDATION_FAILED,
                     INTERNALS.matcher(message).find() ? "The query does not match the schema" : message);
         }
-        return coded(error, ErrorCode.BAD_REQUEST,
+        return refused(error, RequestError.BAD_REQUEST,
                 INTERNALS.matcher(message).find() ? "The request could not be run" : message);
     }
 
@@ -102,17 +113,7 @@ final class PublicErrors {
         return ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
     }
 
-    private static GraphQLError coded(GraphQLError error, ErrorCode code, String message) {
-        var builder = GraphqlErrorBuilder.newError()
-                .message(message)
-                .errorType(ErrorClassification.errorClassification(code.name()))
-                .extensions(Map.of("code", code.name()));
-        if (error.getLocations() != null) {
-            builder.locations(error.getLocations());
-        }
-        if (error.getPath() != null) {
-            builder.path(error.getPath());
-        }
-        return builder.build();
+    private static GraphQLError refused(GraphQLError error, RequestError code, String message) {
+        return GraphqlErrors.requestError(code, message, error.getLocations(), Map.of());
     }
 }

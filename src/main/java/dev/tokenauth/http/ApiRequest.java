@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import dev.tokenauth.audit.Caller;
-import dev.tokenauth.graphql.ErrorCode;
+import dev.tokenauth.error.RequestError;
 
 /**
  * The parts of an API Gateway proxy event this service reads, with header names case-insensitive
@@ -146,6 +146,6 @@ final class ApiRequest {
     }
 
     private static HttpException tooLarge(int maxBytes) {
-        return new HttpException(ErrorCode.PAYLOAD_TOO_LARGE, "Body is larger than " + maxBytes + " bytes");
+        return new HttpException(RequestError.PAYLOAD_TOO_LARGE, "Body is larger than " + maxBytes + " bytes");
     }
 }

@@ -4,18 +4,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.tokenauth.audit.Caller;
-import dev.tokenauth.graphql.ErrorCode;
+import dev.tokenauth.error.ErrorCode;
+import dev.tokenauth.error.ErrorType;
+import dev.tokenauth.error.RequestError;
 import dev.tokenauth.graphql.GraphqlEngine;
+import dev.tokenauth.graphql.GraphqlErrors;
 import dev.tokenauth.graphql.GraphqlRequest;
 import dev.tokenauth.graphql.RequestContext;
 import dev.tokenauth.session.AuthOutcome;
 import dev.tokenauth.session.TokenMiddleware;
+import dev.tokenauth.user.User;
 import dev.tokenauth.user.UserStoreUnavailableException;
 import graphql.ExecutionResult;
 import org.apache.commons.logging.Log;
@@ -80,7 +83,7 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             event = null;
         }
         if (event == null) {
-            return error(ErrorCode.BAD_REQUEST, "Not an API Gateway proxy event", null, null, JSON);
+            return error(RequestError.BAD_REQUEST, "Not an API Gateway proxy event", null, null, JSON);
         }
         return apply(event);
     }
@@ -100,12 +103,12 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             return response;
         } catch (UserStoreUnavailableException e) {
             log.warn("User store unavailable (request " + request.requestId() + ")", e);
-            return error(ErrorCode.SERVICE_UNAVAILABLE, "Service temporarily unavailable, please retry",
+            return error(RequestError.SERVICE_UNAVAILABLE, "Service temporarily unavailable, please retry",
                     request.requestId(), origin, mediaType);
         } catch (RuntimeException e) {
             // Never the exception text: it may carry internals. The request id links to the log.
             log.error("Request failed (request " + request.requestId() + ")", e);
-            return error(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", request.requestId(),
+            return error(RequestError.INTERNAL_SERVER_ERROR, "Internal server error", request.requestId(),
                     origin, mediaType);
         }
     }
@@ -113,13 +116,13 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
     private APIGatewayProxyResponseEvent route(ApiRequest request, String origin, String mediaType) {
         String path = request.path();
         if (!path.equals(GRAPHQL_PATH) && !path.equals(GRAPHQL_PATH + "/")) {
-            throw new HttpException(ErrorCode.NOT_FOUND, "Not found: the GraphQL endpoint is " + GRAPHQL_PATH);
+            throw new HttpException(RequestError.NOT_FOUND, "Not found: the GraphQL endpoint is " + GRAPHQL_PATH);
         }
         GraphqlRequest graphqlRequest = switch (request.method()) {
             case "OPTIONS" -> null;
             case "GET" -> fromQueryString(request);
             case "POST" -> fromBody(request);
-            default -> throw new HttpException(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed: use GET or POST",
+            default -> throw new HttpException(RequestError.METHOD_NOT_ALLOWED, "Method not allowed: use GET or POST",
                     "GET, POST, OPTIONS");
         };
         if (graphqlRequest == null) {
@@ -140,38 +143,37 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             headers.put(REFRESH_TOKEN_HEADER, tokens.refreshToken());
         });
         int status = status(result, mediaType);
-        if (status == ErrorCode.METHOD_NOT_ALLOWED.status()) {
+        if (status == RequestError.METHOD_NOT_ALLOWED.status()) {
             headers.put("Allow", "POST");
         }
         return response(status, headers, MAPPER.writeValueAsString(result.toSpecification()));
     }
 
     /**
-     * A refusal of the request (limits, a mutation over GET) has its own status; 503 or 500 when
-     * no field has data and the store or a bug is why (clients and API Gateway retry on those);
-     * otherwise the specification's rule: a response without data is a request error, 400 for
-     * graphql-response+json and 200 for legacy application/json. A field's error beside other
-     * fields' data is a 200, as GraphQL specifies.
+     * Only a refusal of the request sets a status of its own (the limits, a mutation over GET, a
+     * document that cannot run: 400, or 200 for legacy JSON as GraphQL over HTTP says). Otherwise
+     * a response with no data at all is 503 when the store was why and 500 when a bug was (clients
+     * and API Gateway retry on those); anything else is 200, whatever the fields' errors.
      */
     private static int status(ExecutionResult result, String mediaType) {
+        boolean legacyJson = !mediaType.equals(GRAPHQL_RESPONSE_JSON);
         List<ErrorCode> codes = result.getErrors().stream()
-                .map(error -> error.getExtensions() == null ? null : ErrorCode.of(error.getExtensions().get("code")))
-                .filter(code -> code != null)
+                .map(error -> GraphqlErrors.code(error).orElse(ErrorType.INTERNAL_SERVER_ERROR))
                 .toList();
         for (ErrorCode code : codes) {
-            if (code.refusesRequest()) {
-                return code.status();
+            if (code instanceof RequestError refusal) {
+                return refusal.status(legacyJson);
             }
         }
         if (!hasAnyData(result)) {
-            if (codes.contains(ErrorCode.SERVICE_UNAVAILABLE)) {
-                return ErrorCode.SERVICE_UNAVAILABLE.status();
+            if (codes.contains(ErrorType.SERVICE_UNAVAILABLE)) {
+                return RequestError.SERVICE_UNAVAILABLE.status();
             }
-            if (codes.contains(ErrorCode.INTERNAL_SERVER_ERROR)) {
-                return ErrorCode.INTERNAL_SERVER_ERROR.status();
+            if (codes.contains(ErrorType.INTERNAL_SERVER_ERROR)) {
+                return RequestError.INTERNAL_SERVER_ERROR.status();
             }
         }
-        return !result.isDataPresent() && mediaType.equals(GRAPHQL_RESPONSE_JSON) ? 400 : 200;
+        return 200;
     }
 
     private static boolean hasAnyData(ExecutionResult result) {
@@ -193,7 +195,7 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
         String contentType = request.header("content-type").orElse("");
         String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mime.equals(JSON)) {
-            throw new HttpException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+            throw new HttpException(RequestError.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
         }
         JsonNode body = parseJson(request.body(maxBodyBytes), "body");
         if (!body.isObject()) {
@@ -253,15 +255,10 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
         }
     }
 
-    private APIGatewayProxyResponseEvent error(ErrorCode code, String message, String requestId,
+    private APIGatewayProxyResponseEvent error(RequestError code, String message, String requestId,
                                                String origin, String mediaType) {
-        var extensions = new LinkedHashMap<String, Object>();
-        extensions.put("code", code.name());
-        if (requestId != null) {
-            extensions.put("requestId", requestId);
-        }
-        var body = Map.of("errors", List.of(Map.of("message", message, "extensions", extensions)));
-        return response(code.status(), baseHeaders(origin, mediaType), MAPPER.writeValueAsString(body));
+        return response(code.status(), baseHeaders(origin, mediaType),
+                MAPPER.writeValueAsString(GraphqlErrors.body(code, message, requestId)));
     }
 
     private Map<String, String> baseHeaders(String origin, String mediaType) {

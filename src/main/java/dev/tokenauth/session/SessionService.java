@@ -14,13 +14,14 @@ import java.util.function.UnaryOperator;
 import dev.tokenauth.audit.Caller;
 import dev.tokenauth.audit.SecurityEvent;
 import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.RefreshClaims;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.token.TokenService;
-import dev.tokenauth.user.AuthException;
-import dev.tokenauth.user.ConflictRetry;
 import dev.tokenauth.user.ConflictRetry.Attempt;
+import dev.tokenauth.user.ConflictRetry;
 import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import dev.tokenauth.user.UserRepository;
@@ -88,7 +89,7 @@ public final class SessionService {
     }
 
     /** The tokens of a session's current generation; they never outlive the session. */
-    public TokenPair mint(User user, Session session) {
+    public TokenPair issue(User user, Session session) {
         return tokens.issue(user.principal(session), session.generation(), session.rotatedAt(),
                 session.endsAt(policy.maxLifetime()));
     }
@@ -100,7 +101,7 @@ public final class SessionService {
 
     /** {@link #liveUser}, or UNAUTHENTICATED. */
     public User currentUser(Principal principal) {
-        return liveUser(principal).orElseThrow(AuthException::unauthenticated);
+        return liveUser(principal).orElseThrow(ApiError::unauthenticated);
     }
 
     /**
@@ -178,7 +179,7 @@ public final class SessionService {
     public boolean revoke(Principal principal, String sessionId, Caller caller) {
         updateCurrent(principal, user -> {
             if (sessionId == null || user.session(sessionId).isEmpty()) {
-                throw new AuthException(AuthException.Code.BAD_USER_INPUT, "You have no session with that id");
+                throw ApiError.of(ErrorType.BAD_USER_INPUT, "You have no session with that id");
             }
             return user.withoutSession(sessionId);
         });
@@ -206,7 +207,7 @@ public final class SessionService {
 
     private Refreshed refreshed(User user, Session session) {
         Principal principal = user.principal(session);
-        return new Refreshed(principal, mint(user, session));
+        return new Refreshed(principal, issue(user, session));
     }
 
     /** Whole seconds: session times are also token issue times, which JWT keeps in seconds. */

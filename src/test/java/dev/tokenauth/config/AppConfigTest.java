@@ -39,7 +39,7 @@ class AppConfigTest {
         assertThat(config.accounts().sessions().maxLifetime()).isEqualTo(Duration.ofDays(30));
         assertThat(config.accounts().registrationsPerIpPerHour()).isEqualTo(20);
         assertThat(config.tokens().deviceTtl()).isEqualTo(Duration.ofDays(365));
-        assertThat(config.accounts().backoff()).isEqualTo(dev.tokenauth.user.LoginBackoff.DEFAULT);
+        assertThat(config.accounts().backoff()).isEqualTo(dev.tokenauth.account.LoginBackoff.DEFAULT);
         assertThat(config.graphql()).isEqualTo(dev.tokenauth.graphql.GraphqlLimits.DEFAULTS);
         assertThat(config.tokens().previousAccessSecret()).isEmpty();
         assertThat(config.corsAllowedOrigins()).containsExactly("*");

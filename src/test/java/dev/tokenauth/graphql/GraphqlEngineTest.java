@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.user.User;
 import graphql.ExecutionResult;
@@ -50,7 +52,7 @@ class GraphqlEngineTest {
                             throw new IllegalStateException("secret detail of java.util internals");
                         })
                         .dataFetcher("refused", env -> {
-                            throw ApiError.builder(ErrorCode.FORBIDDEN).message("Not yours")
+                            throw ApiError.builder(ErrorType.FORBIDDEN).message("Not yours")
                                     .extension("reason", "owner").build();
                         });
             }).type("Mutation", type -> type.dataFetcher("checkPassword", env -> true));

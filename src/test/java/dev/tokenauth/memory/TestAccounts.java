@@ -4,20 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.tokenauth.account.AccountDeletionService;
+import dev.tokenauth.account.LoginBackoff;
+import dev.tokenauth.account.LoginService;
+import dev.tokenauth.account.LoginThrottle;
+import dev.tokenauth.account.PasswordChangeService;
+import dev.tokenauth.account.RegistrationService;
+import dev.tokenauth.account.RegistrationThrottle;
 import dev.tokenauth.audit.Caller;
 import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.token.TokenService;
 import dev.tokenauth.token.TokenSettings;
-import dev.tokenauth.user.AccountDeletionService;
-import dev.tokenauth.user.LoginBackoff;
-import dev.tokenauth.user.LoginService;
-import dev.tokenauth.user.LoginThrottle;
-import dev.tokenauth.user.PasswordChangeService;
 import dev.tokenauth.user.PasswordHasher;
-import dev.tokenauth.user.RegistrationService;
-import dev.tokenauth.user.RegistrationThrottle;
 import dev.tokenauth.user.UserRepository;
 
 /** The domain wired to in-memory ports and a mutable clock, as Components wires it to DynamoDB. */

@@ -11,11 +11,12 @@ import java.util.List;
 import com.auth0.jwt.JWT;
 import dev.tokenauth.audit.Caller;
 import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.memory.TestAccounts;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.RefreshClaims;
 import dev.tokenauth.token.TokenPair;
-import dev.tokenauth.user.AuthException;
 import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import org.junit.jupiter.api.Test;
@@ -65,8 +66,8 @@ class SessionServiceTest {
         assertThat(sessions.refresh(lastSecond, CALLER)).isEmpty();
         assertThat(accounts.tokens.verifyRefresh(pair.refreshToken())).isEmpty();
         Principal principal = lastSecond.principal();
-        assertThat(catchThrowableOfType(AuthException.class, () -> sessions.currentUser(principal)).code())
-                .isEqualTo(AuthException.Code.UNAUTHENTICATED);
+        assertThat(catchThrowableOfType(ApiError.class, () -> sessions.currentUser(principal)).code())
+                .isEqualTo(ErrorType.UNAUTHENTICATED);
     }
 
     @Test
@@ -111,10 +112,10 @@ class SessionServiceTest {
         Principal adaPhone = claims(accounts.login("ada", TestAccounts.PASSWORD).tokens()).principal();
         Principal bob = claims(accounts.register("bob")).principal();
 
-        var foreign = catchThrowableOfType(AuthException.class, () -> sessions.revoke(ada, bob.sessionId(), CALLER));
-        var unknown = catchThrowableOfType(AuthException.class, () -> sessions.revoke(ada, "no-such-session", CALLER));
+        var foreign = catchThrowableOfType(ApiError.class, () -> sessions.revoke(ada, bob.sessionId(), CALLER));
+        var unknown = catchThrowableOfType(ApiError.class, () -> sessions.revoke(ada, "no-such-session", CALLER));
 
-        assertThat(foreign.code()).isEqualTo(AuthException.Code.BAD_USER_INPUT);
+        assertThat(foreign.code()).isEqualTo(ErrorType.BAD_USER_INPUT);
         assertThat(unknown.getMessage()).isEqualTo(foreign.getMessage());
         assertThat(accounts.users.findByUsername("bob").orElseThrow().sessions()).containsKey(bob.sessionId());
         assertThat(accounts.events.types()).doesNotContain(SecurityEvent.Type.SESSION_REVOKED);

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import dev.tokenauth.account.LoginService;
 import dev.tokenauth.graphql.Auth;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.TokenPair;
-import dev.tokenauth.user.LoginService;
 import dev.tokenauth.user.User;
 import graphql.schema.DataFetcher;
 

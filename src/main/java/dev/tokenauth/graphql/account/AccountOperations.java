@@ -1,10 +1,10 @@
 package dev.tokenauth.graphql.account;
 
+import dev.tokenauth.account.AccountDeletionService;
+import dev.tokenauth.account.LoginService;
+import dev.tokenauth.account.PasswordChangeService;
+import dev.tokenauth.account.RegistrationService;
 import dev.tokenauth.session.SessionService;
-import dev.tokenauth.user.AccountDeletionService;
-import dev.tokenauth.user.LoginService;
-import dev.tokenauth.user.PasswordChangeService;
-import dev.tokenauth.user.RegistrationService;
 
 /** The domain services the resolvers delegate to. */
 public record AccountOperations(RegistrationService registration, LoginService login,

@@ -2,10 +2,10 @@ package dev.tokenauth.graphql.account;
 
 import java.util.List;
 
-import dev.tokenauth.graphql.ApiError;
-import dev.tokenauth.graphql.ErrorCode;
+import dev.tokenauth.account.RoleAdministration;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.graphql.GraphqlModule;
-import dev.tokenauth.user.Roles;
 import dev.tokenauth.user.User;
 import graphql.schema.DataFetcher;
 import graphql.schema.idl.RuntimeWiring;
@@ -13,9 +13,9 @@ import graphql.schema.idl.RuntimeWiring;
 /** Role administration: {@code grantRole} and {@code revokeRole}, for admins (see {@code roles.graphqls}). */
 public final class RolesModule implements GraphqlModule {
 
-    private final Roles roles;
+    private final RoleAdministration roles;
 
-    public RolesModule(Roles roles) {
+    public RolesModule(RoleAdministration roles) {
         this.roles = roles;
     }
 
@@ -36,7 +36,7 @@ public final class RolesModule implements GraphqlModule {
             String username = env.getArgument("username");
             String role = env.getArgument("role");
             User changed = (grant ? roles.grant(username, role) : roles.revoke(username, role))
-                    .orElseThrow(() -> ApiError.of(ErrorCode.NOT_FOUND, "No such user"));
+                    .orElseThrow(() -> ApiError.of(ErrorType.NOT_FOUND, "No such user"));
             return AccountFetchers.view(changed);
         };
     }

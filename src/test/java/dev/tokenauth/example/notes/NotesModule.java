@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.tokenauth.graphql.ApiError;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.graphql.Auth;
-import dev.tokenauth.graphql.ErrorCode;
 import dev.tokenauth.graphql.GraphqlModule;
 import graphql.schema.DataFetcher;
 import graphql.schema.idl.RuntimeWiring;
@@ -59,7 +59,7 @@ public final class NotesModule implements GraphqlModule {
         return env -> {
             String text = env.getArgument("text");
             if (text.isBlank() || text.length() > MAX_TEXT_LENGTH) {
-                throw ApiError.builder(ErrorCode.BAD_USER_INPUT)
+                throw ApiError.builder(ErrorType.BAD_USER_INPUT)
                         .message("A note is 1 to " + MAX_TEXT_LENGTH + " characters")
                         .extension("field", "text").build();
             }
@@ -88,7 +88,7 @@ public final class NotesModule implements GraphqlModule {
     }
 
     private static ApiError notFound() {
-        return ApiError.of(ErrorCode.NOT_FOUND, "No such note");
+        return ApiError.of(ErrorType.NOT_FOUND, "No such note");
     }
 
     private static Map<String, Object> view(Note note) {

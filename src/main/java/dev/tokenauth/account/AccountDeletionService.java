@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -8,6 +8,9 @@ import dev.tokenauth.audit.SecurityEvent;
 import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.Principal;
+import dev.tokenauth.user.PasswordHasher;
+import dev.tokenauth.user.User;
+import dev.tokenauth.user.UserRepository;
 
 /**
  * Deletes the caller's account once its password is checked: the user item goes, and with it

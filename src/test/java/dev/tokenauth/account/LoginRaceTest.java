@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import static dev.tokenauth.memory.TestAccounts.CALLER;
 import static dev.tokenauth.memory.TestAccounts.PASSWORD;
@@ -15,9 +15,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorCode;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.memory.HoldingUsers;
 import dev.tokenauth.memory.TestAccounts;
 import dev.tokenauth.token.Principal;
+import dev.tokenauth.user.User;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -46,8 +50,8 @@ class LoginRaceTest {
         Outcome login = loginHeldWhile(accounts, users, () ->
                 accounts.passwords.changePassword(owner, PASSWORD, NEW_PASSWORD, CALLER));
 
-        assertThat(login.failure()).isInstanceOf(AuthException.class);
-        assertThat(((AuthException) login.failure()).code()).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+        assertThat(login.failure()).isInstanceOf(ApiError.class);
+        assertThat(((ApiError) login.failure()).code()).isEqualTo(ErrorType.INVALID_CREDENTIALS);
         User stored = users.findByUsername("ada").orElseThrow();
         assertThat(stored.sessions()).hasSize(1);
         assertThat(accounts.hasher.matches(NEW_PASSWORD, stored.passwordHash())).isTrue();
@@ -67,7 +71,7 @@ class LoginRaceTest {
         Outcome login = loginHeldWhile(accounts, users, () ->
                 accounts.passwords.changePassword(owner, PASSWORD, NEW_PASSWORD, CALLER));
 
-        assertThat(login.failure()).isInstanceOf(AuthException.class);
+        assertThat(login.failure()).isInstanceOf(ApiError.class);
         User stored = users.findByUsername("ada").orElseThrow();
         assertThat(accounts.hasher.matches(NEW_PASSWORD, stored.passwordHash())).isTrue();
         assertThat(accounts.hasher.matches(PASSWORD, stored.passwordHash())).isFalse();
@@ -91,14 +95,14 @@ class LoginRaceTest {
         var accounts = new TestAccounts();
         var owner = principalOf(accounts, accounts.register("ada"));
         var start = new CountDownLatch(1);
-        List<Future<AuthException.Code>> attempts = new ArrayList<>();
+        List<Future<ErrorCode>> attempts = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             attempts.add(pool.submit(() -> {
                 start.await();
                 try {
                     accounts.passwords.changePassword(owner, "wrong password", NEW_PASSWORD, CALLER);
                     return null;
-                } catch (AuthException e) {
+                } catch (ApiError e) {
                     return e.code();
                 }
             }));
@@ -106,7 +110,7 @@ class LoginRaceTest {
         start.countDown();
         int checked = 0;
         for (var attempt : attempts) {
-            checked += attempt.get() == AuthException.Code.INVALID_CREDENTIALS ? 1 : 0;
+            checked += attempt.get() == ErrorType.INVALID_CREDENTIALS ? 1 : 0;
         }
         assertThat(checked).isEqualTo(LoginBackoff.DEFAULT.freeAttempts());
     }

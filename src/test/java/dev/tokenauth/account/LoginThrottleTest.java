@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.memory.InMemoryAttemptCounters;
 import dev.tokenauth.memory.MutableClock;
+import dev.tokenauth.user.AttemptCounters;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
@@ -60,7 +62,7 @@ class LoginThrottleTest {
             clock.advance(Duration.ofSeconds(60));
         }
         capped.count(ada, clock.instant());
-        var locked = catchThrowableOfType(AuthException.class, () -> capped.count(ada, clock.instant()));
+        var locked = catchThrowableOfType(ApiError.class, () -> capped.count(ada, clock.instant()));
         assertThat(locked.retryAfterSeconds()).contains(60L);
     }
 
@@ -106,7 +108,7 @@ class LoginThrottleTest {
                 try {
                     throttle.count(ada, clock.instant());
                     return true;
-                } catch (AuthException e) {
+                } catch (ApiError e) {
                     return false;
                 }
             });
@@ -130,9 +132,9 @@ class LoginThrottleTest {
 
     /** The lock an attempt now runs into, in seconds. */
     private long lockSeconds() {
-        var locked = catchThrowableOfType(AuthException.class, this::count);
+        var locked = catchThrowableOfType(ApiError.class, this::count);
         assertThat(locked).isNotNull();
-        assertThat(locked.code()).isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+        assertThat(locked.code()).isEqualTo(ErrorType.LOGIN_THROTTLED);
         return locked.retryAfterSeconds().orElseThrow();
     }
 }

@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import static dev.tokenauth.memory.TestAccounts.CALLER;
 import static dev.tokenauth.memory.TestAccounts.PASSWORD;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.memory.TestAccounts;
 import dev.tokenauth.token.Principal;
 import org.junit.jupiter.api.Test;
@@ -18,8 +20,8 @@ class AccountDeletionServiceTest {
     void shouldKeepTheAccountWhenThePasswordIsWrongAndRecordTheFailedCheck() {
         Principal ada = principal(accounts.register("ada"));
         accounts.events.events.clear();
-        var failure = catchThrowableOfType(AuthException.class, () -> accounts.deletion.deleteAccount(ada, "wrong one!", CALLER));
-        assertThat(failure.code()).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+        var failure = catchThrowableOfType(ApiError.class, () -> accounts.deletion.deleteAccount(ada, "wrong one!", CALLER));
+        assertThat(failure.code()).isEqualTo(ErrorType.INVALID_CREDENTIALS);
         assertThat(accounts.users.findByUsername("ada")).isPresent();
         assertThat(accounts.events.events).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo(SecurityEvent.Type.LOGIN_FAILED);
@@ -34,8 +36,8 @@ class AccountDeletionServiceTest {
     void shouldRemoveTheUserAndItsCountersSoThatEveryTokenStopsAndTheNameIsFreeAgain() {
         Principal laptop = principal(accounts.register("ada"));
         var phone = accounts.login("ada", PASSWORD);
-        catchThrowableOfType(AuthException.class, () -> accounts.login("ada", "one wrong guess"));
-        catchThrowableOfType(AuthException.class,
+        catchThrowableOfType(ApiError.class, () -> accounts.login("ada", "one wrong guess"));
+        catchThrowableOfType(ApiError.class,
                 () -> accounts.login.login("ada", "a wrong guess from the phone", phone.deviceToken(), CALLER));
         String phoneBudget = LoginThrottle.Budget.ofDevice(
                 accounts.tokens.verifyDevice(phone.deviceToken()).orElseThrow().deviceId()).key();
@@ -47,20 +49,20 @@ class AccountDeletionServiceTest {
         assertThat(accounts.counters.stored).doesNotContainKeys(LoginThrottle.Budget.ofName("ada").key(), phoneBudget);
         Principal phonePrincipal = principal(phone.tokens());
         for (Principal old : new Principal[] {laptop, phonePrincipal}) {
-            assertThat(catchThrowableOfType(AuthException.class, () -> accounts.sessions.currentUser(old)).code())
-                    .isEqualTo(AuthException.Code.UNAUTHENTICATED);
+            assertThat(catchThrowableOfType(ApiError.class, () -> accounts.sessions.currentUser(old)).code())
+                    .isEqualTo(ErrorType.UNAUTHENTICATED);
         }
         assertThat(accounts.events.types()).containsOnlyOnce(SecurityEvent.Type.ACCOUNT_DELETED);
 
         // A new account under the name is a new user: nothing issued to the old one passes for it.
         accounts.register("ada");
-        assertThat(catchThrowableOfType(AuthException.class, () -> accounts.sessions.currentUser(laptop))).isNotNull();
+        assertThat(catchThrowableOfType(ApiError.class, () -> accounts.sessions.currentUser(laptop))).isNotNull();
         for (int i = 0; i < LoginBackoff.DEFAULT.freeAttempts(); i++) {
-            catchThrowableOfType(AuthException.class, () -> accounts.login("ada", "stranger"));
+            catchThrowableOfType(ApiError.class, () -> accounts.login("ada", "stranger"));
         }
-        var stale = catchThrowableOfType(AuthException.class,
+        var stale = catchThrowableOfType(ApiError.class,
                 () -> accounts.login.login("ada", PASSWORD, phone.deviceToken(), CALLER));
-        assertThat(stale.code()).isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+        assertThat(stale.code()).isEqualTo(ErrorType.LOGIN_THROTTLED);
     }
 
     private Principal principal(dev.tokenauth.token.TokenPair pair) {

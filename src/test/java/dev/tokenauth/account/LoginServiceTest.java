@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import static dev.tokenauth.memory.TestAccounts.CALLER;
 import static dev.tokenauth.memory.TestAccounts.PASSWORD;
@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tokenauth.audit.SecurityEvent;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorCode;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.memory.TestAccounts;
+import dev.tokenauth.user.User;
 import org.junit.jupiter.api.Test;
 
 class LoginServiceTest {
@@ -21,11 +25,11 @@ class LoginServiceTest {
         for (int i = 0; i < 16; i++) {
             try {
                 accounts.login("ada", "a stranger's guess " + i);
-            } catch (AuthException expected) {
+            } catch (ApiError expected) {
                 // wrong or throttled: either way the name's budget is spent
             }
         }
-        assertThat(code(() -> accounts.login("ada", PASSWORD))).isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+        assertThat(code(() -> accounts.login("ada", PASSWORD))).isEqualTo(ErrorType.LOGIN_THROTTLED);
 
         var result = accounts.login.login("ada", PASSWORD, deviceToken, CALLER);
         assertThat(accounts.sessions.currentUser(accounts.tokens.verifyAccess(result.tokens().accessToken()).orElseThrow())
@@ -40,10 +44,10 @@ class LoginServiceTest {
         for (int i = 0; i < LoginBackoff.DEFAULT.freeAttempts(); i++) {
             String guess = "wrong password " + i;
             assertThat(code(() -> accounts.login.login("ada", guess, deviceToken, CALLER)))
-                    .isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+                    .isEqualTo(ErrorType.INVALID_CREDENTIALS);
         }
         assertThat(code(() -> accounts.login.login("ada", PASSWORD, deviceToken, CALLER)))
-                .isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+                .isEqualTo(ErrorType.LOGIN_THROTTLED);
         // The name's own budget was not touched.
         assertThat(accounts.login("ada", PASSWORD).tokens()).isNotNull();
     }
@@ -58,7 +62,7 @@ class LoginServiceTest {
             code(() -> accounts.login("ada", guess));
         }
         assertThat(code(() -> accounts.login.login("ada", PASSWORD, bobsDevice, CALLER)))
-                .isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+                .isEqualTo(ErrorType.LOGIN_THROTTLED);
     }
 
     @Test
@@ -74,7 +78,7 @@ class LoginServiceTest {
             code(() -> accounts.login("ada", guess));
         }
         assertThat(code(() -> accounts.login.login("ada", PASSWORD, oldest, CALLER)))
-                .isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+                .isEqualTo(ErrorType.LOGIN_THROTTLED);
         String trusted = newest;
         assertThat(code(() -> accounts.login.login("ada", PASSWORD, trusted, CALLER))).isNull();
     }
@@ -87,7 +91,7 @@ class LoginServiceTest {
             code(() -> accounts.login("ada", guess));
         }
         accounts.events.events.clear();
-        assertThat(code(() -> accounts.login("ada", PASSWORD))).isEqualTo(AuthException.Code.LOGIN_THROTTLED);
+        assertThat(code(() -> accounts.login("ada", PASSWORD))).isEqualTo(ErrorType.LOGIN_THROTTLED);
 
         assertThat(accounts.events.events).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo(SecurityEvent.Type.LOGIN_THROTTLED);
@@ -100,8 +104,8 @@ class LoginServiceTest {
     void shouldRecordTheNormalisedNameOfAnAttemptWithAPasswordOutOfRange() {
         accounts.register("ada");
         accounts.events.events.clear();
-        assertThat(code(() -> accounts.login("  ADA ", "short"))).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
-        assertThat(code(() -> accounts.login("ada", "wrong password"))).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+        assertThat(code(() -> accounts.login("  ADA ", "short"))).isEqualTo(ErrorType.INVALID_CREDENTIALS);
+        assertThat(code(() -> accounts.login("ada", "wrong password"))).isEqualTo(ErrorType.INVALID_CREDENTIALS);
 
         assertThat(accounts.events.events).extracting(SecurityEvent::username).containsExactly("ada", "ada");
         assertThat(accounts.events.events).extracting(SecurityEvent::reason)
@@ -127,8 +131,8 @@ class LoginServiceTest {
         assertThat(succeeded.userId()).isNotNull();
     }
 
-    private static AuthException.Code code(Runnable action) {
-        var failure = catchThrowableOfType(AuthException.class, action::run);
+    private static ErrorCode code(Runnable action) {
+        var failure = catchThrowableOfType(ApiError.class, action::run);
         return failure == null ? null : failure.code();
     }
 }

@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import static dev.tokenauth.memory.TestAccounts.CALLER;
 import static dev.tokenauth.memory.TestAccounts.PASSWORD;
@@ -17,12 +17,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.memory.HoldingUsers;
 import dev.tokenauth.memory.InterleavedUsers;
 import dev.tokenauth.memory.TestAccounts;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenPair;
+import dev.tokenauth.user.User;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -130,8 +133,8 @@ class PasswordChangeRaceTest {
         users.release();
 
         var failure = catchThrowableOfType(ExecutionException.class, () -> change.get(30, TimeUnit.SECONDS));
-        assertThat(failure.getCause()).isInstanceOf(AuthException.class);
-        assertThat(((AuthException) failure.getCause()).code()).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+        assertThat(failure.getCause()).isInstanceOf(ApiError.class);
+        assertThat(((ApiError) failure.getCause()).code()).isEqualTo(ErrorType.INVALID_CREDENTIALS);
         User stored = users.findByUsername("ada").orElseThrow();
         assertThat(accounts.hasher.matches(NEW_PASSWORD, stored.passwordHash())).isTrue();
     }
@@ -183,8 +186,8 @@ class PasswordChangeRaceTest {
         for (Principal login : logins) {
             assertThat(accounts.sessions.liveUser(login)).as("a session obtained with the old password").isEmpty();
         }
-        var refused = catchThrowableOfType(AuthException.class, () -> accounts.login("ada", PASSWORD));
-        assertThat(refused.code()).isEqualTo(AuthException.Code.INVALID_CREDENTIALS);
+        var refused = catchThrowableOfType(ApiError.class, () -> accounts.login("ada", PASSWORD));
+        assertThat(refused.code()).isEqualTo(ErrorType.INVALID_CREDENTIALS);
     }
 
     /** Runs {@code operation} on a thread of its own up to its first write, where it waits for {@code release()}. */

@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import java.time.Clock;
 
@@ -8,6 +8,10 @@ import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenPair;
+import dev.tokenauth.user.PasswordHasher;
+import dev.tokenauth.user.Session;
+import dev.tokenauth.user.User;
+import dev.tokenauth.user.UserRepository;
 
 /**
  * Replaces the password, ends every session, and starts a new one for the caller, in one write
@@ -37,6 +41,6 @@ public final class PasswordChangeService {
         Session session = sessions.open(caller);
         User stored = current.writeChecked(checked, oldPassword, user -> users.replacePassword(user, hash, session));
         events.record(SecurityEvent.of(SecurityEvent.Type.PASSWORD_CHANGED, caller, stored.userId(), session.id()));
-        return sessions.mint(stored, session);
+        return sessions.issue(stored, session);
     }
 }

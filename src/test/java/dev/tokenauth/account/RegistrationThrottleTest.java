@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.memory.InMemoryAttemptCounters;
 import dev.tokenauth.memory.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -23,8 +25,8 @@ class RegistrationThrottleTest {
             throttle.count("192.0.2.1", clock.instant());
             clock.advance(Duration.ofMinutes(10));
         }
-        var refused = catchThrowableOfType(AuthException.class, () -> throttle.count("192.0.2.1", clock.instant()));
-        assertThat(refused.code()).isEqualTo(AuthException.Code.REGISTRATION_THROTTLED);
+        var refused = catchThrowableOfType(ApiError.class, () -> throttle.count("192.0.2.1", clock.instant()));
+        assertThat(refused.code()).isEqualTo(ErrorType.REGISTRATION_THROTTLED);
         assertThat(refused.retryAfterSeconds()).contains(Duration.ofMinutes(30).toSeconds());
         assertThatCode(() -> throttle.count("192.0.2.2", clock.instant())).doesNotThrowAnyException();
 

@@ -1,8 +1,10 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+
+import dev.tokenauth.user.AttemptCounters;
 
 /**
  * Exponential back-off after failed logins (OWASP authentication cheat sheet): the first

@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,19 +9,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.memory.HoldingUsers;
 import dev.tokenauth.memory.InMemoryUsers;
 import dev.tokenauth.memory.TestAccounts;
+import dev.tokenauth.user.User;
+import dev.tokenauth.user.UserStoreUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Granting and revoking roles against in-memory users, including a change that loses a race. */
-class RolesTest {
+class RoleAdministrationTest {
 
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final HoldingUsers users = new HoldingUsers();
     private final TestAccounts accounts = new TestAccounts(users, 4, TestAccounts.SESSIONS);
-    private final Roles roles = new Roles(users);
+    private final RoleAdministration roles = new RoleAdministration(users);
 
     @AfterEach
     void stop() {
@@ -68,7 +72,7 @@ class RolesTest {
         assertThat(roles.revoke("nobody", "admin")).isEmpty();
         accounts.register("ada");
         assertThatThrownBy(() -> roles.grant("ada", "Admin!"))
-                .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(AuthException.Code.BAD_USER_INPUT));
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo(ErrorType.BAD_USER_INPUT));
     }
 
     @Test
@@ -81,7 +85,7 @@ class RolesTest {
         };
         new TestAccounts(alwaysConflicting, 4, TestAccounts.SESSIONS).register("ada");
 
-        assertThatThrownBy(() -> new Roles(alwaysConflicting).grant("ada", "admin"))
+        assertThatThrownBy(() -> new RoleAdministration(alwaysConflicting).grant("ada", "admin"))
                 .isInstanceOf(UserStoreUnavailableException.class);
     }
 }

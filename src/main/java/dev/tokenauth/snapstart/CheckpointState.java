@@ -1,4 +1,4 @@
-package dev.tokenauth;
+package dev.tokenauth.snapstart;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

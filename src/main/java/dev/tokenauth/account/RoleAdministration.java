@@ -1,23 +1,30 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
+import dev.tokenauth.user.ConflictRetry;
+import dev.tokenauth.user.User;
+import dev.tokenauth.user.UserRepository;
+import dev.tokenauth.user.UsernameRules;
+
 /**
  * Granting and revoking roles. Each change is a conditional write of the user, retried when
  * another request wrote first. Revoking a role also ends every session of the user: access
  * tokens carry roles, and no token minted with the revoked role may be refreshed.
  */
-public final class Roles {
+public final class RoleAdministration {
 
     /** What a role name may be: lower case, like {@code admin} or {@code note-editor}. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
     private final UserRepository users;
 
-    public Roles(UserRepository users) {
+    public RoleAdministration(UserRepository users) {
         this.users = users;
     }
 
@@ -39,10 +46,9 @@ public final class Roles {
 
     private Optional<User> change(String username, String role, UnaryOperator<User> change) {
         if (role == null || !NAME.matcher(role).matches()) {
-            throw new AuthException(AuthException.Code.BAD_USER_INPUT,
-                    "A role is 1 to 32 characters of a-z 0-9 _ -, starting with a letter");
+            throw ApiError.of(ErrorType.BAD_USER_INPUT, "A role is 1 to 32 characters of a-z 0-9 _ -, starting with a letter");
         }
-        Optional<String> name = Usernames.normalize(username);
+        Optional<String> name = UsernameRules.canonical(username);
         return ConflictRetry.untilWritten(() -> {
             Optional<User> current = name.flatMap(users::findByUsername);
             if (current.isEmpty()) {

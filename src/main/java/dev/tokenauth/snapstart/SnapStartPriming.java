@@ -1,4 +1,4 @@
-package dev.tokenauth;
+package dev.tokenauth.snapstart;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 
 import dev.tokenauth.config.Components;
 import dev.tokenauth.token.Principal;
@@ -46,11 +47,20 @@ public final class SnapStartPriming implements Resource {
     private static final Map<String, Object> ANONYMOUS_QUERY = event("POST", Map.of(), "{\"query\":\"{ __typename }\"}");
 
     private final ApplicationContext context;
+    private final String functionName;
+    private final IntSupplier springContexts;
     private final Components components;
     private final CompletableFuture<Boolean> warmUp;
 
-    public SnapStartPriming(ApplicationContext context, Components components, CompletableFuture<Boolean> warmUp) {
+    /**
+     * For the function bean {@code functionName} of {@code context}; {@code springContexts} counts
+     * the Spring contexts the application has started in this process, for the checkpoint's log.
+     */
+    public SnapStartPriming(ApplicationContext context, String functionName, IntSupplier springContexts,
+                            Components components, CompletableFuture<Boolean> warmUp) {
         this.context = context;
+        this.functionName = functionName;
+        this.springContexts = springContexts;
         this.components = components;
         this.warmUp = warmUp;
         // The global context holds resources weakly; the Spring bean that owns this one keeps it alive.
@@ -71,7 +81,7 @@ public final class SnapStartPriming implements Resource {
             }
         }
         long primingMillis = (System.nanoTime() - start) / 1_000_000;
-        CheckpointState state = CheckpointState.now(LambdaApplication.CONTEXTS.get());
+        CheckpointState state = CheckpointState.now(springContexts.getAsInt());
         log.info("SnapStart priming done in " + primingMillis + " ms (start-up warm-up "
                 + (warmedUp ? "reused" : "failed, all paths primed here") + "); at the checkpoint: " + state);
     }
@@ -118,7 +128,7 @@ public final class SnapStartPriming implements Resource {
     private void invoke(Map<String, Object> event) throws IOException {
         JsonMapper json = context.getBean(JsonMapper.class);
         FunctionInvocationWrapper function = context.getBean(FunctionCatalog.class)
-                .lookup(LambdaApplication.FUNCTION_NAME, "application/json");
+                .lookup(functionName, "application/json");
         Message<byte[]> request = AWSLambdaUtils.generateMessage(new ByteArrayInputStream(json.toJson(event)),
                 function.getInputType(), function.isSupplier(), json, null);
         byte[] response = AWSLambdaUtils.generateOutputFromObject(request, function.apply(request), json,

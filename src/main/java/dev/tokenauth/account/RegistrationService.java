@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,8 +9,16 @@ import java.util.UUID;
 import dev.tokenauth.audit.Caller;
 import dev.tokenauth.audit.SecurityEvent;
 import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.TokenPair;
+import dev.tokenauth.user.PasswordHasher;
+import dev.tokenauth.user.Session;
+import dev.tokenauth.user.User;
+import dev.tokenauth.user.UserRepository;
+import dev.tokenauth.user.UsernameRules;
+import dev.tokenauth.user.UsernameTakenException;
 
 /**
  * Creating an account, logged in at once. Attempts are counted per source address before any
@@ -40,12 +48,12 @@ public final class RegistrationService {
 
     public TokenPair register(String username, String password, Caller caller) {
         if (!enabled) {
-            throw new AuthException(AuthException.Code.FORBIDDEN, "Registration is closed");
+            throw ApiError.of(ErrorType.FORBIDDEN, "Registration is closed");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         throttle.count(caller.sourceIp(), now);
-        String name = Usernames.normalize(username).orElseThrow(() ->
-                new AuthException(AuthException.Code.BAD_USER_INPUT, "Username must be " + Usernames.RULE));
+        String name = UsernameRules.canonical(username).orElseThrow(() ->
+                ApiError.of(ErrorType.BAD_USER_INPUT, "Username must be " + UsernameRules.RULE));
         Passwords.requireAcceptable(password);
         Session session = sessions.open(caller);
         var user = sessions.adding(new User(UUID.randomUUID().toString(), name, hasher.hash(password), 0, Map.of(),
@@ -53,9 +61,9 @@ public final class RegistrationService {
         try {
             users.create(user);
         } catch (UsernameTakenException e) {
-            throw new AuthException(AuthException.Code.USERNAME_TAKEN, "That username is taken");
+            throw ApiError.of(ErrorType.USERNAME_TAKEN, "That username is taken");
         }
         events.record(SecurityEvent.of(SecurityEvent.Type.USER_REGISTERED, caller, user.userId(), session.id()));
-        return sessions.mint(user, session);
+        return sessions.issue(user, session);
     }
 }

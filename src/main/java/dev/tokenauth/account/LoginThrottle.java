@@ -1,8 +1,13 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
+import dev.tokenauth.user.AttemptCounters;
+import dev.tokenauth.user.ConflictRetry;
 
 /**
  * Failed-login budgets: one per attempted name (existing or not, so a lock looks the same either
@@ -34,19 +39,26 @@ public final class LoginThrottle {
         }
     }
 
-    /** Counts one attempt; throws {@link AuthException#throttled} without counting when the budget is locked. */
+    /** Counts one attempt; throws {@link #throttled} without counting when the budget is locked. */
     public void count(Budget budget, Instant now) {
         // Every lost race is someone else's counted attempt, so the free attempts bound the retries.
         var expected = new AttemptCounters.Counter[] {AttemptCounters.Counter.NONE};
         ConflictRetry.untilWritten(backoff.freeAttempts() + ConflictRetry.USER_WRITES, () -> {
             backoff.lockedUntil(expected[0], now).ifPresent(until -> {
-                throw AuthException.throttled(Math.max(1, Duration.between(now, until).toSeconds()));
+                throw LoginThrottle.throttled(Math.max(1, Duration.between(now, until).toSeconds()));
             });
             Optional<AttemptCounters.Counter> stored =
                     counters.compareAndSet(budget.key(), expected[0], backoff.afterAttempt(expected[0], now), now);
             stored.ifPresent(current -> expected[0] = current);
             return ConflictRetry.Attempt.writtenOr(stored.isEmpty(), true);
         });
+    }
+
+    /** The refusal of an attempt while its budget is locked. */
+    public static ApiError throttled(long seconds) {
+        return ApiError.builder(ErrorType.LOGIN_THROTTLED)
+                .message("Too many failed logins for this username: retry in " + seconds + " seconds")
+                .retryAfterSeconds(seconds).build();
     }
 
     /** Forgets the attempts after a success. */

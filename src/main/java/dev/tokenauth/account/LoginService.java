@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -10,10 +10,18 @@ import java.util.Optional;
 import dev.tokenauth.audit.Caller;
 import dev.tokenauth.audit.SecurityEvent;
 import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.DeviceClaims;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.token.TokenService;
+import dev.tokenauth.user.ConflictRetry;
+import dev.tokenauth.user.PasswordHasher;
+import dev.tokenauth.user.Session;
+import dev.tokenauth.user.User;
+import dev.tokenauth.user.UserRepository;
+import dev.tokenauth.user.UsernameRules;
 
 /**
  * Login: the attempt is counted before the password is checked, and the new session is written on
@@ -66,7 +74,7 @@ public final class LoginService {
      * name whether or not an account has it.
      */
     public LoginResult login(String username, String password, String deviceToken, Caller caller) {
-        Optional<String> name = Usernames.normalize(username);
+        Optional<String> name = UsernameRules.canonical(username);
         if (password == null || !PasswordHasher.hasAcceptableLength(password)) {
             // The normalised name where there is one: its hash must group with the name's other attempts.
             throw failed(caller, name.orElse(username), null);
@@ -82,7 +90,7 @@ public final class LoginService {
                 .orElse(LoginThrottle.Budget.ofName(name.get()));
         try {
             throttle.count(budget, now());
-        } catch (AuthException e) {
+        } catch (ApiError e) {
             events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_THROTTLED, caller,
                     user.map(User::userId).orElse(null), null, name.get(), THROTTLED_REASON));
             throw e;
@@ -102,7 +110,7 @@ public final class LoginService {
         User stored = storeSession(user.get(), password, verdict, session, deviceId)
                 .orElseThrow(() -> failed(caller, name.get(), user.get().userId()));
         events.record(SecurityEvent.of(SecurityEvent.Type.LOGIN_SUCCEEDED, caller, stored.userId(), session.id()));
-        return new LoginResult(sessions.mint(stored, session),
+        return new LoginResult(sessions.issue(stored, session),
                 tokens.issueDevice(stored.userId(), stored.username(), deviceId));
     }
 
@@ -166,10 +174,10 @@ public final class LoginService {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 
-    private AuthException failed(Caller caller, String attempted, String userId) {
+    private ApiError failed(Caller caller, String attempted, String userId) {
         events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_FAILED, caller, userId, null, attempted,
                 INVALID_CREDENTIALS_REASON));
-        return new AuthException(AuthException.Code.INVALID_CREDENTIALS, BAD_CREDENTIALS);
+        return ApiError.of(ErrorType.INVALID_CREDENTIALS, BAD_CREDENTIALS);
     }
 
     private Instant now() {

@@ -1,8 +1,13 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
+import dev.tokenauth.user.AttemptCounters;
+import dev.tokenauth.user.ConflictRetry;
 
 /**
  * At most {@code maxPerWindow} registrations per source address in a fixed window that starts
@@ -30,7 +35,7 @@ public final class RegistrationThrottle {
             AttemptCounters.Counter current = expected[0];
             boolean live = current.isLive(now);
             if (live && current.count() >= maxPerWindow) {
-                throw AuthException.registrationThrottled(
+                throw RegistrationThrottle.throttled(
                         Math.max(1, Duration.between(now, current.expiresAt()).toSeconds()));
             }
             var next = live
@@ -40,5 +45,12 @@ public final class RegistrationThrottle {
             stored.ifPresent(found -> expected[0] = found);
             return ConflictRetry.Attempt.writtenOr(stored.isEmpty(), true);
         });
+    }
+
+    /** The refusal of a registration while the source's budget is spent. */
+    public static ApiError throttled(long seconds) {
+        return ApiError.builder(ErrorType.REGISTRATION_THROTTLED)
+                .message("Too many registrations from this address: retry in " + seconds + " seconds")
+                .retryAfterSeconds(seconds).build();
     }
 }

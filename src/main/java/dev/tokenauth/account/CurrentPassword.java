@@ -1,4 +1,4 @@
-package dev.tokenauth.user;
+package dev.tokenauth.account;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,8 +9,14 @@ import java.util.function.Function;
 import dev.tokenauth.audit.Caller;
 import dev.tokenauth.audit.SecurityEvent;
 import dev.tokenauth.audit.SecurityEvents;
+import dev.tokenauth.error.ApiError;
+import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.Principal;
+import dev.tokenauth.user.ConflictRetry;
+import dev.tokenauth.user.PasswordHasher;
+import dev.tokenauth.user.User;
+import dev.tokenauth.user.UserRepository;
 
 /**
  * The check of a logged-in user's current password before a change that needs it (a new
@@ -44,7 +50,7 @@ final class CurrentPassword {
         var budget = LoginThrottle.Budget.ofName(user.username());
         try {
             throttle.count(budget, now());
-        } catch (AuthException e) {
+        } catch (ApiError e) {
             events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_THROTTLED, caller, user.userId(),
                     principal.sessionId(), user.username(), LoginService.THROTTLED_REASON));
             throw e;
@@ -53,7 +59,7 @@ final class CurrentPassword {
             // A failed password check like a login's: it spends the same budget, so it counts in the same metric.
             events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_FAILED, caller, user.userId(),
                     principal.sessionId(), user.username(), LoginService.INVALID_CREDENTIALS_REASON));
-            throw new AuthException(AuthException.Code.INVALID_CREDENTIALS, WRONG);
+            throw ApiError.of(ErrorType.INVALID_CREDENTIALS, WRONG);
         }
         throttle.reset(budget);
         return user;
@@ -75,9 +81,9 @@ final class CurrentPassword {
             }
             User current = users.findByUsername(checked.username())
                     .filter(user -> user.userId().equals(checked.userId()))
-                    .orElseThrow(AuthException::unauthenticated);
+                    .orElseThrow(ApiError::unauthenticated);
             if (!current.passwordHash().equals(basis[0].passwordHash()) && !hasher.matches(password, current.passwordHash())) {
-                throw new AuthException(AuthException.Code.INVALID_CREDENTIALS, WRONG);
+                throw ApiError.of(ErrorType.INVALID_CREDENTIALS, WRONG);
             }
             basis[0] = current;
             return ConflictRetry.Attempt.conflict();
