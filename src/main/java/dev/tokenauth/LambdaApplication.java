@@ -2,6 +2,7 @@ package dev.tokenauth;
 
 import java.lang.reflect.Type;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,6 +15,7 @@ import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.config.Components;
 import dev.tokenauth.config.SecretsManagerFetcher;
 import dev.tokenauth.http.GraphqlHttpHandler;
+import dev.tokenauth.module.ModuleFactory;
 import dev.tokenauth.ops.ObservedFunction;
 import dev.tokenauth.ops.StartupOutput;
 import dev.tokenauth.snapstart.SnapStartPriming;
@@ -50,18 +52,19 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
     record Start(CompletableFuture<Components> components, CompletableFuture<Boolean> warmUp) {
     }
 
-    private final List<Components.ModuleFactory> extraModules;
+    private final List<ModuleFactory> extraModules;
 
-    /** The deployed API: the built-in modules only. */
+    /** The built-in modules and the ones found on the class path (see {@link ModuleFactory}). */
     public LambdaApplication() {
         this(List.of());
     }
 
     /**
-     * With more GraphQL modules, for a subclass that names them (the tests' example module). Such
-     * a subclass builds its parts in {@link #initialize}, not early: only this class starts early.
+     * With more modules than the class path holds, for a subclass that names them (a test's own
+     * modules). Such a subclass builds its parts in {@link #initialize}, not early: only this class
+     * starts early.
      */
-    protected LambdaApplication(List<Components.ModuleFactory> extraModules) {
+    protected LambdaApplication(List<ModuleFactory> extraModules) {
         this.extraModules = List.copyOf(extraModules);
     }
 
@@ -86,7 +89,7 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
                 StartupOutput.install();
                 // Spring's environment is not built yet; ours are system properties over environment
                 // variables, which this one resolves as Spring's will.
-                BUILDING.set(startBuilding(loadConfig(new StandardEnvironment()::getProperty), List.of()));
+                BUILDING.set(startBuilding(loadConfig(new StandardEnvironment()::getProperty), ModuleFactory.discover()));
             } else if (event instanceof ApplicationPreparedEvent || event instanceof ApplicationFailedEvent) {
                 StartupOutput.uninstall();
             }
@@ -98,7 +101,7 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
         CONTEXTS.incrementAndGet();
         Start started = extraModules.isEmpty() ? BUILDING.getAndSet(null) : null;
         Start start = started != null ? started
-                : startBuilding(loadConfig(context.getEnvironment()::getProperty), extraModules);
+                : startBuilding(loadConfig(context.getEnvironment()::getProperty), withDiscovered(extraModules));
         context.registerBean(Components.class, () -> await(start.components()));
         // The function takes the raw event and reads it itself (see GraphqlHttpHandler.applyRaw); it
         // takes it as a message for the Lambda context in its headers (see ObservedFunction).
@@ -122,13 +125,19 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
         return AppConfig.load(properties, new SecretsManagerFetcher());
     }
 
-    private static Start startBuilding(AppConfig config, List<Components.ModuleFactory> extraModules) {
+    private static List<ModuleFactory> withDiscovered(List<ModuleFactory> extraModules) {
+        var all = new ArrayList<>(ModuleFactory.discover());
+        all.addAll(extraModules);
+        return all;
+    }
+
+    private static Start startBuilding(AppConfig config, List<ModuleFactory> modules) {
         var future = new CompletableFuture<Components>();
         var warmUp = new CompletableFuture<Boolean>();
         Thread builder = new Thread(() -> {
             try {
                 Components built = Components.build(config, Components.dynamoDbClient(config), Clock.systemUTC(),
-                        extraModules);
+                        modules);
                 future.complete(built);
                 // Then run the hot paths once (the first DynamoDB call opens the connection), in
                 // parallel with the rest of Spring's start, rather than in the first request.

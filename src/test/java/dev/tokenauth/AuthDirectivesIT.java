@@ -89,7 +89,7 @@ class AuthDirectivesIT {
                 .isEqualTo("Requires the role 'admin'");
         assertThat(lambda.users().findByUsername(target).orElseThrow().roles()).isEmpty();
 
-        grantFirstAdmin(admin);
+        grantFirstAdmin(lambda, admin);
         LambdaResponse granted = graphql(GRANT, grant, adminTokens.accessToken());
         assertThat(granted.firstErrorCode()).isNull();
         assertThat(granted.data("grantRole").path("roles").get(0).stringValue()).isEqualTo("moderator");
@@ -109,7 +109,7 @@ class AuthDirectivesIT {
     void anAdminWhoseSessionEndedCannotGrant() {
         String admin = uniqueName();
         TokenPair adminTokens = register(admin);
-        grantFirstAdmin(admin);
+        grantFirstAdmin(lambda, admin);
         graphql("mutation { logout }", Map.of(), adminTokens.accessToken());
         LambdaResponse response = graphql(GRANT, Map.of("u", admin, "r", "moderator"), adminTokens.accessToken());
         assertThat(response.firstErrorCode()).isEqualTo("UNAUTHENTICATED");
@@ -121,7 +121,7 @@ class AuthDirectivesIT {
         String target = uniqueName();
         TokenPair adminTokens = register(admin);
         register(target);
-        grantFirstAdmin(admin);
+        grantFirstAdmin(lambda, admin);
         graphql(GRANT, Map.of("u", target, "r", "moderator"), adminTokens.accessToken());
         TokenPair moderator = login(target);
 
@@ -141,7 +141,7 @@ class AuthDirectivesIT {
     }
 
     /** The operator's procedure in docs/extending.md: one UpdateItem that adds the role and moves the revision on. */
-    private void grantFirstAdmin(String username) {
+    static void grantFirstAdmin(LambdaHarness lambda, String username) {
         lambda.dynamo.updateItem(request -> request.tableName(lambda.table)
                 .key(Map.of("username", AttributeValue.fromS(username)))
                 .updateExpression("ADD #roles :admin, #revision :one")

@@ -16,7 +16,9 @@ import java.util.UUID;
 
 import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.local.DynamoDbTestServer;
+import dev.tokenauth.local.ModuleTables;
 import dev.tokenauth.local.UsersTable;
+import dev.tokenauth.module.ModuleTable;
 import dev.tokenauth.token.TokenService;
 import dev.tokenauth.token.TokenSettings;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
@@ -45,6 +47,8 @@ public final class LambdaHarness {
         this.table = "users-" + UUID.randomUUID();
         this.dynamo = UsersTable.client(endpoint);
         UsersTable.create(dynamo, table);
+        // Each table a module on the class path declares, under a name of this harness's own.
+        ModuleTables.createAll(dynamo, setting -> setting.toLowerCase(java.util.Locale.ROOT) + "-" + UUID.randomUUID());
         // FunctionInvoker reads its configuration from the process, as on Lambda; system
         // properties stand in for the environment variables the template sets.
         System.setProperty("MAIN_CLASS", application.getName());
@@ -108,6 +112,11 @@ public final class LambdaHarness {
         return new TokenService(new TokenSettings(ISSUER,
                 ACCESS_SECRET.getBytes(StandardCharsets.UTF_8), REFRESH_SECRET.getBytes(StandardCharsets.UTF_8),
                 Duration.ofMinutes(15), Duration.ofDays(7)), Clock.offset(Clock.systemUTC(), clockOffset));
+    }
+
+    /** The name a module's table has in this harness. */
+    public String tableName(ModuleTable moduleTable) {
+        return System.getProperty(moduleTable.nameSetting());
     }
 
     public DynamoUserRepository users() {

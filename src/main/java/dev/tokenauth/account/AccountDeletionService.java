@@ -13,7 +13,8 @@ import dev.tokenauth.user.User;
 import dev.tokenauth.user.UserRepository;
 
 /**
- * Deletes the caller's account once its password is checked: the user item goes, and with it
+ * Deletes the caller's account once its password is checked: first what every module stores for
+ * the user ({@link UserDataDeletion}), then the user item, and with it
  * every session, so every token stops working for resolvers that read the user; so do the
  * failed-login budgets of its name and of its trusted devices. The name is free
  * again at once; a new account under it has a new user id, which no earlier token or device token
@@ -25,10 +26,13 @@ public final class AccountDeletionService {
     private final LoginThrottle throttle;
     private final CurrentPassword current;
     private final SecurityEvents events;
+    private final UserDataDeletion moduleData;
 
     public AccountDeletionService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle,
-                                  SessionService sessions, Clock clock, SecurityEvents events) {
+                                  SessionService sessions, Clock clock, SecurityEvents events,
+                                  UserDataDeletion moduleData) {
         this.users = users;
+        this.moduleData = moduleData;
         this.throttle = throttle;
         this.current = new CurrentPassword(users, hasher, throttle, sessions, clock, events);
         this.events = events;
@@ -36,6 +40,8 @@ public final class AccountDeletionService {
 
     public boolean deleteAccount(Principal principal, String password, Caller caller) {
         User checked = current.check(principal, password, caller);
+        // The modules' data first: if that fails, the account stays and a retry finishes the job.
+        moduleData.deleteUserData(checked.userId());
         User deleted = current.writeChecked(checked, password,
                 user -> users.delete(user) ? Optional.of(user) : Optional.<User>empty());
         // Everything else stored for the user: the name's failure budget and each trusted device's.

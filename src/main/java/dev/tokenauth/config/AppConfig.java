@@ -11,13 +11,15 @@ import java.util.function.UnaryOperator;
 
 import dev.tokenauth.account.LoginBackoff;
 import dev.tokenauth.graphql.GraphqlLimits;
+import dev.tokenauth.module.Settings;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.token.TokenSettings;
 
 /**
  * Every setting the application reads, parsed and validated once at start-up. This is the only
  * place that knows the names of environment variables; an invalid value stops the process with a
- * message that names the variable, never its value.
+ * message that names the variable, never its value. Modules read their own settings through
+ * {@link #settings()}, the same reader.
  */
 public record AppConfig(
         String usersTable,
@@ -29,7 +31,8 @@ public record AppConfig(
         GraphqlLimits graphql,
         List<String> corsAllowedOrigins,
         int maxBodyBytes,
-        String metricsNamespace) {
+        String metricsNamespace,
+        Settings settings) {
 
     public static final String USERS_TABLE = "USERS_TABLE";
     public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
@@ -131,7 +134,8 @@ public record AppConfig(
                 graphql,
                 reader.list(CORS_ALLOWED_ORIGINS, "*"),
                 reader.integer(MAX_BODY_BYTES, 64 * 1024, 1024, 6 * 1024 * 1024),
-                reader.metricsNamespace(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE));
+                reader.metricsNamespace(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE),
+                reader::optional);
         if (!reader.problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration: " + String.join("; ", reader.problems));
         }

@@ -12,6 +12,7 @@ import dev.tokenauth.account.PasswordChangeService;
 import dev.tokenauth.account.RegistrationService;
 import dev.tokenauth.account.RegistrationThrottle;
 import dev.tokenauth.account.RoleAdministration;
+import dev.tokenauth.account.UserDataDeletion;
 import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlModule;
@@ -19,6 +20,8 @@ import dev.tokenauth.graphql.account.AccountModule;
 import dev.tokenauth.graphql.account.AccountOperations;
 import dev.tokenauth.graphql.account.RolesModule;
 import dev.tokenauth.http.GraphqlHttpHandler;
+import dev.tokenauth.module.ModuleContext;
+import dev.tokenauth.module.ModuleFactory;
 import dev.tokenauth.ops.Metrics;
 import dev.tokenauth.ops.SecurityEventLog;
 import dev.tokenauth.ops.UsernameDigest;
@@ -42,24 +45,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public record Components(GraphqlHttpHandler handler, TokenService tokens, PasswordHasher hasher,
                          DynamoUserRepository users, Metrics metrics, SecurityEvents securityEvents) {
 
-    /**
-     * Builds a module from the shared parts; the modules beyond the built-in ones are listed
-     * where the application is started ({@code LambdaApplication}).
-     */
-    @FunctionalInterface
-    public interface ModuleFactory {
-        GraphqlModule create(DynamoDbClient dynamo, Clock clock);
-    }
-
+    /** With the modules found on the class path. */
     public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock) {
-        return build(config, dynamo, clock, List.of());
+        return build(config, dynamo, clock, ModuleFactory.discover());
     }
 
-    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, List<ModuleFactory> extra) {
+    /** With the built-in modules and {@code factories}' modules. */
+    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, List<ModuleFactory> factories) {
         // Security events and metrics first: the services record into them.
         var metrics = new Metrics(config.metricsNamespace(), clock, Metrics.standardOutput());
         var events = new SecurityEventLog(metrics, UsernameDigest.derivedFrom(config.tokens().accessSecret()),
                 clock, Metrics.standardOutput());
+        var context = new ModuleContext(dynamo, clock, events, config.settings());
+        List<GraphqlModule> extra = factories.stream().map(factory -> factory.create(context)).toList();
         var tokens = new TokenService(config.tokens(), clock);
         var hasher = new PasswordHasher(config.bcryptCost());
         var users = new DynamoUserRepository(dynamo, config.usersTable());
@@ -67,17 +65,18 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         var accounts = config.accounts();
         var loginThrottle = new LoginThrottle(counters, accounts.backoff());
         var sessions = new SessionService(users, tokens, clock, accounts.sessions(), events);
+        UserDataDeletion moduleData = userId -> extra.forEach(module -> module.deleteUserData(userId));
         var operations = new AccountOperations(
                 new RegistrationService(users, hasher,
                         new RegistrationThrottle(counters, accounts.registrationsPerIpPerHour(), Duration.ofHours(1)),
                         sessions, clock, accounts.registrationEnabled(), events),
                 new LoginService(users, hasher, loginThrottle, sessions, tokens, clock, events),
                 new PasswordChangeService(users, hasher, loginThrottle, sessions, clock, events),
-                new AccountDeletionService(users, hasher, loginThrottle, sessions, clock, events),
+                new AccountDeletionService(users, hasher, loginThrottle, sessions, clock, events, moduleData),
                 sessions);
         var modules = new ArrayList<GraphqlModule>(List.of(new AccountModule(operations),
                 new RolesModule(new RoleAdministration(users))));
-        extra.forEach(factory -> modules.add(factory.create(dynamo, clock)));
+        modules.addAll(extra);
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
                 new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),
                 config.maxBodyBytes());

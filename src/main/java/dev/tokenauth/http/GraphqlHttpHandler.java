@@ -177,8 +177,15 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
     }
 
     private static boolean hasAnyData(ExecutionResult result) {
-        return result.isDataPresent() && result.getData() instanceof Map<?, ?> data
-                && data.values().stream().anyMatch(value -> value != null);
+        return result.isDataPresent() && hasData(result.getData());
+    }
+
+    /** A value, or an object with a value somewhere inside; an object of nulls is no data. */
+    private static boolean hasData(Object value) {
+        if (value instanceof Map<?, ?> object) {
+            return object.values().stream().anyMatch(GraphqlHttpHandler::hasData);
+        }
+        return value != null;
     }
 
     /** GET: queries only; the engine refuses the operation it would run if it is a mutation. */

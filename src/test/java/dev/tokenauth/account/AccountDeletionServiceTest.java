@@ -65,6 +65,21 @@ class AccountDeletionServiceTest {
         assertThat(stale.code()).isEqualTo(ErrorType.LOGIN_THROTTLED);
     }
 
+    @Test
+    void shouldDeleteTheModulesDataFirstAndKeepTheAccountWhenThatFailsSoThatARetryFinishes() {
+        Principal ada = principal(accounts.register("ada"));
+        accounts.moduleData.failing = true;
+        assertThat(catchThrowableOfType(IllegalStateException.class,
+                () -> accounts.deletion.deleteAccount(ada, PASSWORD, CALLER))).isNotNull();
+        assertThat(accounts.users.findByUsername("ada")).as("nothing half-deleted: the account stays").isPresent();
+        assertThat(accounts.sessions.currentUser(ada)).isNotNull();
+
+        accounts.moduleData.failing = false;
+        assertThat(accounts.deletion.deleteAccount(ada, PASSWORD, CALLER)).isTrue();
+        assertThat(accounts.moduleData.deleted).containsExactly(ada.userId());
+        assertThat(accounts.users.findByUsername("ada")).isEmpty();
+    }
+
     private Principal principal(dev.tokenauth.token.TokenPair pair) {
         return accounts.tokens.verifyAccess(pair.accessToken()).orElseThrow();
     }

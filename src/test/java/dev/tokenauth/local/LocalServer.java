@@ -52,6 +52,8 @@ public final class LocalServer {
             System.setProperty(AppConfig.DYNAMODB_ENDPOINT, endpoint);
             try (var client = UsersTable.client(dynalite.endpoint())) {
                 UsersTable.create(client, table);
+                // The modules' tables, under the names their settings give (or the setting's name, lower case).
+                ModuleTables.createAll(client, setting -> env(setting, setting.toLowerCase(java.util.Locale.ROOT)));
             }
             System.out.println("In-memory DynamoDB (dynalite) at " + endpoint + ", table '" + table + "'");
         }

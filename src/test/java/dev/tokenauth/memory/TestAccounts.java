@@ -31,6 +31,7 @@ public final class TestAccounts {
     public final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T08:00:00Z"));
     public final InMemoryAttemptCounters counters = new InMemoryAttemptCounters();
     public final RecordedEvents events = new RecordedEvents();
+    public final RecordingModuleData moduleData = new RecordingModuleData();
     public final UserRepository users;
     public final PasswordHasher hasher;
     public final TokenService tokens;
@@ -57,7 +58,7 @@ public final class TestAccounts {
         this.registration = new RegistrationService(users, hasher, new RegistrationThrottle(counters, 100,
                 Duration.ofHours(1)), sessions, clock, true, events);
         this.passwords = new PasswordChangeService(users, hasher, throttle, sessions, clock, events);
-        this.deletion = new AccountDeletionService(users, hasher, throttle, sessions, clock, events);
+        this.deletion = new AccountDeletionService(users, hasher, throttle, sessions, clock, events, moduleData);
     }
 
     public TokenPair register(String name) {

@@ -68,6 +68,13 @@ public final class DynamoNotes {
         }
     }
 
+    /** Deletes every note of the owner; deleting what is already gone is no error, so a retry finishes. */
+    public void deleteAll(String ownerId) {
+        for (Note note : list(ownerId)) {
+            dynamo.deleteItem(request -> request.tableName(table).key(key(ownerId, note.id())));
+        }
+    }
+
     private static Map<String, AttributeValue> key(String ownerId, String id) {
         return Map.of(OWNER, AttributeValue.fromS(ownerId), ID, AttributeValue.fromS(id));
     }

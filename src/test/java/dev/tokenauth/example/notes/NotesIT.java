@@ -12,29 +12,21 @@ import dev.tokenauth.LambdaResponse;
 import dev.tokenauth.token.Principal;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The example module end to end: {@link NotesLambdaApplication} through the real FunctionInvoker,
- * notes in their own table on the DynamoDB test server. Copy this test for a new module.
+ * The example module end to end through the real FunctionInvoker: the application finds it on the
+ * test class path ({@link NotesModuleFactory}), and the harness creates the table it declares on
+ * the DynamoDB test server. Copy this test for a new module.
  */
 class NotesIT {
 
     private static final String PASSWORD = "correct horse battery staple";
-    private static final String NOTES_TABLE = "notes-" + UUID.randomUUID();
     private static LambdaHarness lambda;
 
     @BeforeAll
-    static void startWithTheNotesModule() {
-        System.setProperty(NotesLambdaApplication.NOTES_TABLE, NOTES_TABLE);
-        lambda = LambdaHarness.of(NotesLambdaApplication.class);
-        createNotesTable(lambda.dynamo);
+    static void start() {
+        lambda = LambdaHarness.get();
     }
 
     @Test
@@ -66,6 +58,8 @@ class NotesIT {
         LambdaResponse list = graphql("{ myNotes { id text } }", mallory);
 
         assertThat(read.firstErrorCode()).isEqualTo("NOT_FOUND");
+        assertThat(read.status()).as("a field error never changes the status").isEqualTo(200);
+        assertThat(delete.status()).isEqualTo(200);
         assertThat(read.json().path("errors").path(0).path("message"))
                 .as("another user's note looks exactly like no note").isEqualTo(missing.json().path("errors").path(0).path("message"));
         assertThat(delete.firstErrorCode()).isEqualTo("NOT_FOUND");
@@ -116,6 +110,33 @@ class NotesIT {
         assertThat(blank.json().path("errors").path(0).path("path").get(0).stringValue()).isEqualTo("createNote");
     }
 
+    @Test
+    void aModuleCodeIsAFieldErrorLikeTheBuiltInOnes() {
+        String alice = register(uniqueName());
+        LambdaResponse invalid = graphql("{ note(id: \"not-a-uuid\") { text } myNotes { id } }", alice);
+        assertThat(invalid.status()).isEqualTo(200);
+        assertThat(invalid.firstErrorCode()).isEqualTo(NotesError.INVALID_NOTE_ID.name());
+        assertThat(invalid.data("myNotes")).isEmpty();
+    }
+
+    @Test
+    void theNotesGoWithTheAccount() {
+        String name = uniqueName();
+        String alice = register(name);
+        ok(graphql("mutation { createNote(text: \"one\") { id } }", alice), "createNote");
+        ok(graphql("mutation { createNote(text: \"two\") { id } }", alice), "createNote");
+        String ownerId = com.auth0.jwt.JWT.decode(alice).getSubject();
+        var notes = new DynamoNotes(lambda.dynamo, lambda.tableName(NotesModuleFactory.TABLE));
+        assertThat(notes.list(ownerId)).hasSize(2);
+
+        LambdaResponse deleted = lambda.invoke(Event.load("logged-in-user.json")
+                .body(Event.JSON.writeValueAsString(Map.of("query", "mutation ($p: String!) { deleteAccount(password: $p) }",
+                        "variables", Map.of("p", PASSWORD))))
+                .header("x-access-token", alice));
+        assertThat(ok(deleted, "deleteAccount").booleanValue()).isTrue();
+        assertThat(notes.list(ownerId)).as("the module's data is deleted with the account").isEmpty();
+    }
+
     private static JsonNode ok(LambdaResponse response, String field) {
         assertThat(response.firstErrorCode()).as(response.body()).isNull();
         return response.data(field);
@@ -138,17 +159,5 @@ class NotesIT {
 
     private static String uniqueName() {
         return "notes-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static void createNotesTable(DynamoDbClient dynamo) {
-        dynamo.createTable(request -> request.tableName(NOTES_TABLE)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(DynamoNotes.OWNER).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(DynamoNotes.ID).attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName(DynamoNotes.OWNER).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(DynamoNotes.ID).keyType(KeyType.RANGE).build()));
-        dynamo.waiter().waitUntilTableExists(request -> request.tableName(NOTES_TABLE));
     }
 }

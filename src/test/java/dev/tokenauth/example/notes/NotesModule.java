@@ -16,6 +16,7 @@ import graphql.schema.idl.RuntimeWiring;
  * The worked example of a module: its schema ({@code graphql/notes.graphqls}, which declares who
  * may call each field) and its resolvers, which read the caller from {@link Auth} and never from
  * an argument. A note that is not the caller's is NOT_FOUND, exactly like one that does not exist.
+ * It is found on the class path through {@link NotesModuleFactory}; its notes go with the account.
  */
 public final class NotesModule implements GraphqlModule {
 
@@ -50,7 +51,7 @@ public final class NotesModule implements GraphqlModule {
     }
 
     private DataFetcher<Map<String, Object>> note() {
-        return env -> notes.find(Auth.principal(env).userId(), env.getArgument("id"))
+        return env -> notes.find(Auth.principal(env).userId(), noteId(env.getArgument("id")))
                 .map(NotesModule::view)
                 .orElseThrow(NotesModule::notFound);
     }
@@ -71,7 +72,7 @@ public final class NotesModule implements GraphqlModule {
 
     private DataFetcher<Boolean> deleteNote() {
         return env -> {
-            if (!notes.delete(Auth.liveUser(env).userId(), env.getArgument("id"))) {
+            if (!notes.delete(Auth.liveUser(env).userId(), noteId(env.getArgument("id")))) {
                 throw notFound();
             }
             return true;
@@ -85,6 +86,20 @@ public final class NotesModule implements GraphqlModule {
             }
             return true;
         };
+    }
+
+    /** Everything this module stores for the user: called by deleteAccount before the account goes. */
+    @Override
+    public void deleteUserData(String userId) {
+        notes.deleteAll(userId);
+    }
+
+    private static String noteId(String id) {
+        try {
+            return UUID.fromString(id).toString();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.of(NotesError.INVALID_NOTE_ID, "A note id is a UUID");
+        }
     }
 
     private static ApiError notFound() {
