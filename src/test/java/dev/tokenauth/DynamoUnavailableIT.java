@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -42,7 +43,7 @@ class DynamoUnavailableIT {
         int port = dynalite.endpoint().getPort();
         try (DynamoDbClient dynamo = quickClient(dynalite.endpoint())) {
             UsersTable.create(dynamo, TABLE);
-            GraphqlHttpHandler handler = Components.build(config(), dynamo, Clock.systemUTC()).handler();
+            GraphqlHttpHandler handler = Components.build(config(), dynamo, Clock.systemUTC(), List.of()).handler();
 
             JsonNode registered = json(call(handler, REGISTER, Map.of("u", "ada", "p", PASSWORD), null));
             String refreshToken = registered.path("data").path("register").path("refreshToken").stringValue();

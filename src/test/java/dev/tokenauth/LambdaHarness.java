@@ -40,6 +40,7 @@ public final class LambdaHarness {
 
     public final String table;
     public final DynamoDbClient dynamo;
+    private final Map<String, String> moduleTables = new HashMap<>();
     private final FunctionInvoker invoker;
 
     private LambdaHarness(Class<?> application) {
@@ -48,7 +49,11 @@ public final class LambdaHarness {
         this.dynamo = UsersTable.client(endpoint);
         UsersTable.create(dynamo, table);
         // Each table a module on the class path declares, under a name of this harness's own.
-        ModuleTables.createAll(dynamo, setting -> setting.toLowerCase(java.util.Locale.ROOT) + "-" + UUID.randomUUID());
+        ModuleTables.createAll(dynamo, setting -> {
+            String name = setting.toLowerCase(java.util.Locale.ROOT) + "-" + UUID.randomUUID();
+            moduleTables.put(setting, name);
+            return name;
+        });
         // FunctionInvoker reads its configuration from the process, as on Lambda; system
         // properties stand in for the environment variables the template sets.
         System.setProperty("MAIN_CLASS", application.getName());
@@ -116,7 +121,7 @@ public final class LambdaHarness {
 
     /** The name a module's table has in this harness. */
     public String tableName(ModuleTable moduleTable) {
-        return System.getProperty(moduleTable.nameSetting());
+        return moduleTables.get(moduleTable.nameSetting());
     }
 
     public DynamoUserRepository users() {

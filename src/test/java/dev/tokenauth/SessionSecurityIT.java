@@ -5,7 +5,6 @@ import static dev.tokenauth.GraphqlFunctionIT.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import dev.tokenauth.config.AppConfig;
@@ -228,7 +226,7 @@ class SessionSecurityIT {
                 AppConfig.REFRESH_TOKEN_SECRET, LambdaHarness.REFRESH_SECRET,
                 AppConfig.USERS_TABLE, lambda.table,
                 AppConfig.INTROSPECTION_ENABLED, "false"));
-        var handler = Components.build(AppConfig.load(env::get), lambda.dynamo, Clock.systemUTC()).handler();
+        var handler = Components.build(AppConfig.load(env::get), lambda.dynamo, Clock.systemUTC(), List.of()).handler();
         var event = new APIGatewayProxyRequestEvent()
                 .withHttpMethod("POST").withPath("/graphql")
                 .withHeaders(Map.of("content-type", "application/json"))

@@ -38,8 +38,9 @@ public final class AccountDeletionService {
         this.events = events;
     }
 
-    public boolean deleteAccount(Principal principal, String password, Caller caller) {
-        User checked = current.check(principal, password, caller);
+    /** {@code live}: the caller's stored user, as the request already read it. */
+    public boolean deleteAccount(User live, Principal principal, String password, Caller caller) {
+        User checked = current.check(live, principal, password, caller);
         // The modules' data first: if that fails, the account stays and a retry finishes the job.
         moduleData.deleteUserData(checked.userId());
         User deleted = current.writeChecked(checked, password,

@@ -44,9 +44,12 @@ final class CurrentPassword {
         this.events = events;
     }
 
-    /** The user behind the token, once {@code password} is checked against its stored hash. */
-    User check(Principal principal, String password, Caller caller) {
-        User user = sessions.currentUser(principal);
+    /**
+     * {@code live}, the user behind the token as this request already read it, once
+     * {@code password} is checked against its stored hash.
+     */
+    User check(User live, Principal principal, String password, Caller caller) {
+        User user = live;
         var budget = LoginThrottle.Budget.ofName(user.username());
         try {
             throttle.count(budget, now());

@@ -34,8 +34,10 @@ public final class PasswordChangeService {
         this.events = events;
     }
 
-    public TokenPair changePassword(Principal principal, String oldPassword, String newPassword, Caller caller) {
-        User checked = current.check(principal, oldPassword, caller);
+    /** {@code live}: the caller's stored user, as the request already read it. */
+    public TokenPair changePassword(User live, Principal principal, String oldPassword, String newPassword,
+                                    Caller caller) {
+        User checked = current.check(live, principal, oldPassword, caller);
         Passwords.requireAcceptable(newPassword);
         String hash = hasher.hash(newPassword);
         Session session = sessions.open(caller);

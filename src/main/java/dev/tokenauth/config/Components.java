@@ -45,11 +45,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public record Components(GraphqlHttpHandler handler, TokenService tokens, PasswordHasher hasher,
                          DynamoUserRepository users, Metrics metrics, SecurityEvents securityEvents) {
 
-    /** With the modules found on the class path. */
-    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock) {
-        return build(config, dynamo, clock, ModuleFactory.discover());
-    }
-
     /** With the built-in modules and {@code factories}' modules. */
     public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, List<ModuleFactory> factories) {
         // Security events and metrics first: the services record into them.

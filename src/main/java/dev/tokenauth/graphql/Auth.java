@@ -60,9 +60,11 @@ public final class Auth {
         private final Optional<Principal> principal;
         private Optional<User> found;
 
-        LiveUserLookup(LiveUsers users, Optional<Principal> principal) {
+        /** {@code known}: the user authentication already holds, if any; read at most once otherwise. */
+        LiveUserLookup(LiveUsers users, Optional<Principal> principal, Optional<User> known) {
             this.users = users;
             this.principal = principal;
+            this.found = known.isPresent() ? known : null;
         }
 
         synchronized Optional<User> get() {

@@ -83,7 +83,7 @@ public final class GraphqlEngine {
     public ExecutionResult execute(GraphqlRequest request, RequestContext context) {
         Map<Object, Object> values = new HashMap<>();
         values.put(RequestContext.class, context);
-        values.put(Auth.LiveUserLookup.class, new Auth.LiveUserLookup(liveUsers, context.principal()));
+        values.put(Auth.LiveUserLookup.class, new Auth.LiveUserLookup(liveUsers, context.principal(), context.liveUser()));
         values.put(ParserOptions.class, parserOptions);
         values.put(Introspection.INTROSPECTION_DISABLED, !limits.introspectionEnabled());
         values.put(OperationRules.QUERY_ONLY, request.queryOnly());

@@ -135,7 +135,7 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
                 request.header(ACCESS_TOKEN_HEADER).orElse(null),
                 request.header(REFRESH_TOKEN_HEADER).orElse(null), caller);
         ExecutionResult result = engine.execute(graphqlRequest,
-                new RequestContext(auth.principal(), caller));
+                new RequestContext(auth.principal(), auth.liveUser(), caller));
 
         var headers = baseHeaders(origin, mediaType);
         auth.refreshedTokens().ifPresent(tokens -> {

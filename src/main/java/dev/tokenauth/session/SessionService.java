@@ -48,7 +48,8 @@ public final class SessionService {
     public record Policy(int maxSessions, Duration refreshGrace, Duration maxLifetime) {
     }
 
-    public record Refreshed(Principal principal, TokenPair tokens) {
+    /** A refresh's outcome: the caller, the pair to send back, and the user item as stored now. */
+    public record Refreshed(Principal principal, TokenPair tokens, User user) {
     }
 
     /** One entry of a user's own list of sessions; {@code current} marks the session asking. */
@@ -94,9 +95,20 @@ public final class SessionService {
                 session.endsAt(policy.maxLifetime()));
     }
 
-    /** The stored user behind a token, if the token's session is still live. */
+    /** The stored user behind a token, if the token's session is still live: one read. */
     public Optional<User> liveUser(Principal principal) {
         return users.findByUsername(principal.username()).filter(user -> isLive(user, principal));
+    }
+
+    /**
+     * The one rule of a live session: the token was minted for this very user (not an earlier
+     * holder of the name) and its token count, its session is still stored, and the session has
+     * not reached its absolute end.
+     */
+    public boolean isLive(User user, Principal principal) {
+        Instant now = clock.instant();
+        return user.isCurrentFor(principal)
+                && user.session(principal.sessionId()).filter(s -> now.isBefore(s.endsAt(policy.maxLifetime()))).isPresent();
     }
 
     /** {@link #liveUser}, or UNAUTHENTICATED. */
@@ -113,24 +125,22 @@ public final class SessionService {
     public Optional<Refreshed> refresh(RefreshClaims claims, Caller caller) {
         Principal presented = claims.principal();
         return ConflictRetry.untilWritten(() -> {
-            Optional<User> found = users.findByUsername(presented.username())
-                    .filter(user -> user.userId().equals(presented.userId()) && user.tokenCount() == presented.tokenCount());
-            Instant precise = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            Instant now = seconds(precise);
-            Optional<Session> live = found.flatMap(user -> user.session(presented.sessionId()))
-                    .filter(session -> now.isBefore(session.endsAt(policy.maxLifetime())));
-            if (live.isEmpty()) {
+            Optional<User> found = users.findByUsername(presented.username()).filter(user -> isLive(user, presented));
+            if (found.isEmpty()) {
                 return Attempt.done(Optional.<Refreshed>empty());
             }
+            Instant precise = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Instant now = seconds(precise);
             User user = found.get();
-            Session session = live.get();
+            Session session = user.session(presented.sessionId()).orElseThrow();
             if (claims.generation() == session.generation()) {
                 Session next = session.next(now, precise);
-                if (!users.update(user.replacingSession(next))) {
+                User rotated = user.replacingSession(next);
+                if (!users.update(rotated)) {
                     return Attempt.conflict();
                 }
                 events.record(SecurityEvent.of(SecurityEvent.Type.SESSION_REFRESHED, caller, user.userId(), session.id()));
-                return Attempt.done(Optional.of(refreshed(user, next)));
+                return Attempt.done(Optional.of(refreshed(rotated.nextRevision(), next)));
             }
             boolean justReplaced = claims.generation() == session.generation() - 1
                     && !now.isAfter(session.rotatedAt().plus(policy.refreshGrace()));
@@ -149,15 +159,15 @@ public final class SessionService {
     }
 
     /** Ends the session the token belongs to; the user's other devices stay logged in. */
-    public boolean logout(Principal principal, Caller caller) {
-        updateCurrent(principal, user -> user.withoutSession(principal.sessionId()));
+    public boolean logout(User live, Principal principal, Caller caller) {
+        updateCurrent(live, principal, user -> user.withoutSession(principal.sessionId()));
         events.record(SecurityEvent.of(SecurityEvent.Type.LOGGED_OUT, caller, principal.userId(), principal.sessionId()));
         return true;
     }
 
     /** Ends every session of the user: all tokens minted so far stop working. */
-    public boolean logoutEverywhere(Principal principal, Caller caller) {
-        updateCurrent(principal, User::revokingAllSessions);
+    public boolean logoutEverywhere(User live, Principal principal, Caller caller) {
+        updateCurrent(live, principal, User::revokingAllSessions);
         events.record(SecurityEvent.of(SecurityEvent.Type.LOGGED_OUT_EVERYWHERE, caller, principal.userId(),
                 principal.sessionId()));
         return true;
@@ -176,8 +186,8 @@ public final class SessionService {
      * Ends one of the caller's own sessions by id. An id that is not one of them (another user's,
      * or none at all) changes nothing and is refused with the same message.
      */
-    public boolean revoke(Principal principal, String sessionId, Caller caller) {
-        updateCurrent(principal, user -> {
+    public boolean revoke(User live, Principal principal, String sessionId, Caller caller) {
+        updateCurrent(live, principal, user -> {
             if (sessionId == null || user.session(sessionId).isEmpty()) {
                 throw ApiError.of(ErrorType.BAD_USER_INPUT, "You have no session with that id");
             }
@@ -188,26 +198,23 @@ public final class SessionService {
     }
 
     /**
-     * Applies a change to the stored user the token speaks for, on condition that nobody wrote in
-     * between; decided again on the new item otherwise. Unauthenticated once the session is gone.
+     * Applies a change to {@code live}, the stored user the token speaks for as this request
+     * already read it, on condition that nobody wrote in between; when someone did, it is read
+     * again and the change decided again on it. Unauthenticated once the session is gone.
      */
-    public User updateCurrent(Principal principal, UnaryOperator<User> change) {
+    public User updateCurrent(User live, Principal principal, UnaryOperator<User> change) {
+        var basis = new User[] {live};
         return ConflictRetry.untilWritten(() -> {
-            User current = currentUser(principal);
+            User current = basis[0] != null ? basis[0] : currentUser(principal);
+            basis[0] = null;
             User changed = change.apply(current);
-            return Attempt.writtenOr(users.update(changed), changed);
+            return Attempt.writtenOr(users.update(changed), changed.nextRevision());
         });
-    }
-
-    private boolean isLive(User user, Principal principal) {
-        Instant now = clock.instant();
-        return user.isCurrentFor(principal)
-                && user.session(principal.sessionId()).filter(s -> now.isBefore(s.endsAt(policy.maxLifetime()))).isPresent();
     }
 
     private Refreshed refreshed(User user, Session session) {
         Principal principal = user.principal(session);
-        return new Refreshed(principal, issue(user, session));
+        return new Refreshed(principal, issue(user, session), user);
     }
 
     /** Whole seconds: session times are also token issue times, which JWT keeps in seconds. */

@@ -32,7 +32,7 @@ public final class TokenMiddleware {
         }
         return tokens.verifyRefresh(refreshToken)
                 .flatMap(claims -> sessions.refresh(claims, caller))
-                .map(refreshed -> AuthOutcome.refreshed(refreshed.principal(), refreshed.tokens()))
+                .map(AuthOutcome::refreshed)
                 .orElse(AuthOutcome.ANONYMOUS);
     }
 

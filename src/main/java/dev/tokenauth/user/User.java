@@ -86,6 +86,11 @@ public record User(String userId, String username, String passwordHash, long tok
         return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision, roles, devices);
     }
 
+    /** This user as {@link UserRepository#update} stores it: the next revision. */
+    public User nextRevision() {
+        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision + 1, roles, devices);
+    }
+
     public User withPasswordHash(String hash) {
         return new User(userId, username, hash, tokenCount, sessions, createdAt, revision, roles, devices);
     }

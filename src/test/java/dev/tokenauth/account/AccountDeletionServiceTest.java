@@ -20,7 +20,7 @@ class AccountDeletionServiceTest {
     void shouldKeepTheAccountWhenThePasswordIsWrongAndRecordTheFailedCheck() {
         Principal ada = principal(accounts.register("ada"));
         accounts.events.events.clear();
-        var failure = catchThrowableOfType(ApiError.class, () -> accounts.deletion.deleteAccount(ada, "wrong one!", CALLER));
+        var failure = catchThrowableOfType(ApiError.class, () -> accounts.deletion.deleteAccount(accounts.sessions.currentUser(ada), ada, "wrong one!", CALLER));
         assertThat(failure.code()).isEqualTo(ErrorType.INVALID_CREDENTIALS);
         assertThat(accounts.users.findByUsername("ada")).isPresent();
         assertThat(accounts.events.events).singleElement().satisfies(event -> {
@@ -43,7 +43,7 @@ class AccountDeletionServiceTest {
                 accounts.tokens.verifyDevice(phone.deviceToken()).orElseThrow().deviceId()).key();
         assertThat(accounts.counters.stored).containsKeys(LoginThrottle.Budget.ofName("ada").key(), phoneBudget);
 
-        assertThat(accounts.deletion.deleteAccount(laptop, PASSWORD, CALLER)).isTrue();
+        assertThat(accounts.deletion.deleteAccount(accounts.sessions.currentUser(laptop), laptop, PASSWORD, CALLER)).isTrue();
 
         assertThat(accounts.users.findByUsername("ada")).isEmpty();
         assertThat(accounts.counters.stored).doesNotContainKeys(LoginThrottle.Budget.ofName("ada").key(), phoneBudget);
@@ -70,12 +70,12 @@ class AccountDeletionServiceTest {
         Principal ada = principal(accounts.register("ada"));
         accounts.moduleData.failing = true;
         assertThat(catchThrowableOfType(IllegalStateException.class,
-                () -> accounts.deletion.deleteAccount(ada, PASSWORD, CALLER))).isNotNull();
+                () -> accounts.deletion.deleteAccount(accounts.sessions.currentUser(ada), ada, PASSWORD, CALLER))).isNotNull();
         assertThat(accounts.users.findByUsername("ada")).as("nothing half-deleted: the account stays").isPresent();
         assertThat(accounts.sessions.currentUser(ada)).isNotNull();
 
         accounts.moduleData.failing = false;
-        assertThat(accounts.deletion.deleteAccount(ada, PASSWORD, CALLER)).isTrue();
+        assertThat(accounts.deletion.deleteAccount(accounts.sessions.currentUser(ada), ada, PASSWORD, CALLER)).isTrue();
         assertThat(accounts.moduleData.deleted).containsExactly(ada.userId());
         assertThat(accounts.users.findByUsername("ada")).isEmpty();
     }

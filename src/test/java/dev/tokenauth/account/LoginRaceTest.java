@@ -48,7 +48,7 @@ class LoginRaceTest {
         var owner = principalOf(accounts, accounts.register("ada"));
 
         Outcome login = loginHeldWhile(accounts, users, () ->
-                accounts.passwords.changePassword(owner, PASSWORD, NEW_PASSWORD, CALLER));
+                accounts.passwords.changePassword(accounts.sessions.currentUser(owner), owner, PASSWORD, NEW_PASSWORD, CALLER));
 
         assertThat(login.failure()).isInstanceOf(ApiError.class);
         assertThat(((ApiError) login.failure()).code()).isEqualTo(ErrorType.INVALID_CREDENTIALS);
@@ -69,7 +69,7 @@ class LoginRaceTest {
         Principal owner = legacy.principal(session);
 
         Outcome login = loginHeldWhile(accounts, users, () ->
-                accounts.passwords.changePassword(owner, PASSWORD, NEW_PASSWORD, CALLER));
+                accounts.passwords.changePassword(accounts.sessions.currentUser(owner), owner, PASSWORD, NEW_PASSWORD, CALLER));
 
         assertThat(login.failure()).isInstanceOf(ApiError.class);
         User stored = users.findByUsername("ada").orElseThrow();
@@ -84,7 +84,7 @@ class LoginRaceTest {
         var accounts = new TestAccounts(users, 4, TestAccounts.SESSIONS);
         var phone = principalOf(accounts, accounts.register("ada"));
 
-        Outcome login = loginHeldWhile(accounts, users, () -> accounts.sessions.logout(phone, CALLER));
+        Outcome login = loginHeldWhile(accounts, users, () -> accounts.sessions.logout(accounts.sessions.currentUser(phone), phone, CALLER));
 
         assertThat(login.failure()).isNull();
         assertThat(users.findByUsername("ada").orElseThrow().sessions()).hasSize(1);
@@ -100,7 +100,7 @@ class LoginRaceTest {
             attempts.add(pool.submit(() -> {
                 start.await();
                 try {
-                    accounts.passwords.changePassword(owner, "wrong password", NEW_PASSWORD, CALLER);
+                    accounts.passwords.changePassword(accounts.sessions.currentUser(owner), owner, "wrong password", NEW_PASSWORD, CALLER);
                     return null;
                 } catch (ApiError e) {
                     return e.code();

@@ -57,7 +57,7 @@ class PasswordChangeRaceTest {
         Principal owner = principal(accounts, accounts.register("ada"));
 
         Future<TokenPair> change = heldAtItsWrite(users,
-                () -> accounts.passwords.changePassword(owner, PASSWORD, NEW_PASSWORD, CALLER));
+                () -> accounts.passwords.changePassword(accounts.sessions.currentUser(owner), owner, PASSWORD, NEW_PASSWORD, CALLER));
         List<Principal> logins = logins(accounts, TestAccounts.SESSIONS.maxSessions());
         assertThat(accounts.sessions.liveUser(owner)).as("the owner's session, evicted").isEmpty();
         users.release();
@@ -78,7 +78,7 @@ class PasswordChangeRaceTest {
             }
         });
 
-        Principal changed = principal(accounts, accounts.passwords.changePassword(owner, PASSWORD, NEW_PASSWORD, CALLER));
+        Principal changed = principal(accounts, accounts.passwords.changePassword(accounts.sessions.currentUser(owner), owner, PASSWORD, NEW_PASSWORD, CALLER));
 
         assertThat(logins).as("logins that committed between the check and a write").isNotEmpty();
         assertOnlyTheChangedSessionLives(accounts, changed, logins);
@@ -91,7 +91,7 @@ class PasswordChangeRaceTest {
         Principal owner = principal(accounts, accounts.register("ada"));
 
         Future<TokenPair> change = heldAtItsWrite(users,
-                () -> accounts.passwords.changePassword(owner, PASSWORD, NEW_PASSWORD, CALLER));
+                () -> accounts.passwords.changePassword(accounts.sessions.currentUser(owner), owner, PASSWORD, NEW_PASSWORD, CALLER));
         List<Principal> logins = logins(accounts, RACING_LOGINS);
         users.release();
 
@@ -111,7 +111,7 @@ class PasswordChangeRaceTest {
         Principal owner = legacy.principal(session);
 
         Future<TokenPair> change = heldAtItsWrite(users,
-                () -> accounts.passwords.changePassword(owner, PASSWORD, NEW_PASSWORD, CALLER));
+                () -> accounts.passwords.changePassword(accounts.sessions.currentUser(owner), owner, PASSWORD, NEW_PASSWORD, CALLER));
         Principal login = principal(accounts, accounts.login("ada", PASSWORD).tokens());
         assertThat(users.findByUsername("ada").orElseThrow().passwordHash()).isNotEqualTo(legacy.passwordHash());
         users.release();
@@ -128,8 +128,8 @@ class PasswordChangeRaceTest {
         Principal phone = principal(accounts, accounts.login("ada", PASSWORD).tokens());
 
         Future<TokenPair> change = heldAtItsWrite(users,
-                () -> accounts.passwords.changePassword(laptop, PASSWORD, "the laptop's new passphrase", CALLER));
-        accounts.passwords.changePassword(phone, PASSWORD, NEW_PASSWORD, CALLER);
+                () -> accounts.passwords.changePassword(accounts.sessions.currentUser(laptop), laptop, PASSWORD, "the laptop's new passphrase", CALLER));
+        accounts.passwords.changePassword(accounts.sessions.currentUser(phone), phone, PASSWORD, NEW_PASSWORD, CALLER);
         users.release();
 
         var failure = catchThrowableOfType(ExecutionException.class, () -> change.get(30, TimeUnit.SECONDS));
@@ -145,7 +145,7 @@ class PasswordChangeRaceTest {
         var accounts = new TestAccounts(users, 4, TestAccounts.SESSIONS);
         Principal owner = principal(accounts, accounts.register("ada"));
 
-        Future<Boolean> deletion = heldAtItsWrite(users, () -> accounts.deletion.deleteAccount(owner, PASSWORD, CALLER));
+        Future<Boolean> deletion = heldAtItsWrite(users, () -> accounts.deletion.deleteAccount(accounts.sessions.currentUser(owner), owner, PASSWORD, CALLER));
         List<Principal> logins = logins(accounts, TestAccounts.SESSIONS.maxSessions());
         assertThat(accounts.sessions.liveUser(owner)).as("the owner's session, evicted").isEmpty();
         users.release();
@@ -167,7 +167,7 @@ class PasswordChangeRaceTest {
             }
         });
 
-        assertThat(accounts.deletion.deleteAccount(owner, PASSWORD, CALLER)).isTrue();
+        assertThat(accounts.deletion.deleteAccount(accounts.sessions.currentUser(owner), owner, PASSWORD, CALLER)).isTrue();
 
         assertThat(logins).isNotEmpty();
         assertThat(users.findByUsername("ada")).isEmpty();

@@ -29,7 +29,9 @@ import dev.tokenauth.Event;
 import dev.tokenauth.LambdaResponse;
 import dev.tokenauth.SecurityLines;
 import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.example.notes.NotesModuleFactory;
 import dev.tokenauth.local.DynamoDbTestServer;
+import dev.tokenauth.local.ModuleTables;
 import dev.tokenauth.local.UsersTable;
 import dev.tokenauth.ops.Metrics;
 import dev.tokenauth.ops.MetricsTest;
@@ -58,6 +60,29 @@ class LambdaRuntimeIT {
     void servesTheEventsUnderTheRuntimeInterfaceClient() throws Exception {
         try (var lambda = new LambdaProcess(false, true)) {
             lambda.assertServesTheScenario();
+        }
+    }
+
+    @Test
+    void aModuleJarBesideThePackageIsServedWithItsOwnTable() throws Exception {
+        String notesTable = "notes-" + UUID.randomUUID();
+        try (var client = UsersTable.client(DynamoDbTestServer.endpoint())) {
+            ModuleTables.create(client, NotesModuleFactory.TABLE, notesTable);
+        }
+        Path jar = ModuleJar.of(NotesModuleFactory.class, "graphql/notes.graphqls");
+        try (var lambda = new LambdaProcess(false, true, null,
+                Map.of(jar, Map.of(NotesModuleFactory.TABLE.nameSetting(), notesTable)))) {
+            LambdaResponse registered = lambda.invoke(Event.load("register.json")
+                    .variables(credentials(uniqueName(), PASSWORD)));
+            String token = registered.data("register").path("accessToken").stringValue();
+            LambdaResponse created = lambda.invoke(Event.load("logged-in-user.json")
+                    .body(Event.JSON.writeValueAsString(Map.of("query", "mutation { createNote(text: \"from a jar\") { id } }")))
+                    .header("x-access-token", token));
+            assertThat(created.firstErrorCode()).as(created.body()).isNull();
+            LambdaResponse mine = lambda.invoke(Event.load("logged-in-user.json")
+                    .body(Event.JSON.writeValueAsString(Map.of("query", "{ myNotes { text } }")))
+                    .header("x-access-token", token));
+            assertThat(mine.data("myNotes").get(0).path("text").stringValue()).isEqualTo("from a jar");
         }
     }
 
@@ -165,10 +190,22 @@ class LambdaRuntimeIT {
             this(snapStart, withKeys, null);
         }
 
-        /** @param dynamoOverride a DynamoDB endpoint in place of the test server's, or null */
         LambdaProcess(boolean snapStart, boolean withKeys, URI dynamoOverride) throws IOException {
+            this(snapStart, withKeys, dynamoOverride, Map.of());
+        }
+
+        /**
+         * @param dynamoOverride a DynamoDB endpoint in place of the test server's, or null
+         * @param moduleJars module jars to put beside the package's own (in lib/, as a layer's
+         *                   would be on the class path), with the settings they need
+         */
+        LambdaProcess(boolean snapStart, boolean withKeys, URI dynamoOverride, Map<Path, Map<String, String>> moduleJars)
+                throws IOException {
             SamTemplate template = SamTemplate.load();
             unzip(lambdaZip(template), taskRoot);
+            for (Path jar : moduleJars.keySet()) {
+                Files.copy(jar, taskRoot.resolve("lib").resolve(jar.getFileName()));
+            }
             String handler = (String) template.properties("GraphqlFunction").get("Handler");
             URI dynamo = DynamoDbTestServer.endpoint();
             String table = "users-" + UUID.randomUUID();
@@ -187,6 +224,7 @@ class LambdaRuntimeIT {
                 env.put("REFRESH_TOKEN_SECRET", secret());
             }
             env.put("DYNAMODB_ENDPOINT", (dynamoOverride != null ? dynamoOverride : dynamo).toString());
+            moduleJars.values().forEach(env::putAll);
             env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
             env.put("AWS_REGION", "us-east-1");
             env.put("AWS_LAMBDA_FUNCTION_NAME", "token-auth-graphql");
@@ -301,7 +339,7 @@ class LambdaRuntimeIT {
             return event.requestId(sent.requestId()).sourceIp(sent.sourceIp()).header("User-Agent", sent.userAgent());
         }
 
-        private LambdaResponse invoke(Event event) throws Exception {
+        LambdaResponse invoke(Event event) throws Exception {
             if (!process.isAlive()) {
                 throw new AssertionError("the runtime client exited with " + process.exitValue() + ":\n" + output());
             }

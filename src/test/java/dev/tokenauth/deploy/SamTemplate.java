@@ -36,10 +36,47 @@ final class SamTemplate {
     static SamTemplate load() {
         Path file = Path.of(System.getProperty("project.basedir", ".")).resolve("template.yaml");
         try {
-            return new SamTemplate(new Yaml(new CloudFormationConstructor()).load(Files.readString(file)));
+            return parse(Files.readString(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    static SamTemplate parse(String yaml) {
+        return new SamTemplate(new Yaml(new CloudFormationConstructor()).load(yaml));
+    }
+
+    /**
+     * This template with a fragment's lines added where they name the same keys: mappings merge,
+     * a fragment's {@code Policies} entries merge into the policy documents at the same places,
+     * and other lists (a policy's statements) grow by the fragment's items.
+     */
+    SamTemplate with(SamTemplate fragment) {
+        return new SamTemplate(merge(root, fragment.root));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> added) {
+        var merged = new java.util.LinkedHashMap<>(base);
+        added.forEach((key, value) -> {
+            Object existing = merged.get(key);
+            if (existing instanceof Map<?, ?> map && value instanceof Map<?, ?> more) {
+                merged.put(key, merge((Map<String, Object>) map, (Map<String, Object>) more));
+            } else if (existing instanceof List<?> list && value instanceof List<?> more && key.equals("Policies")) {
+                var policies = new java.util.ArrayList<Object>(list);
+                for (int i = 0; i < more.size(); i++) {
+                    policies.set(i, merge((Map<String, Object>) policies.get(i), (Map<String, Object>) more.get(i)));
+                }
+                merged.put(key, policies);
+            } else if (existing instanceof List<?> list && value instanceof List<?> more) {
+                var grown = new java.util.ArrayList<Object>(list);
+                grown.addAll(more);
+                merged.put(key, grown);
+            } else {
+                merged.put(key, value);
+            }
+        });
+        return merged;
     }
 
     Map<String, Object> resource(String name) {

@@ -12,6 +12,9 @@ import java.util.Set;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tokenauth.LambdaApplication;
 import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.example.notes.NotesModuleFactory;
+import dev.tokenauth.local.ModuleTables;
+import dev.tokenauth.module.ModuleTable;
 import dev.tokenauth.ops.Metrics;
 import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
@@ -24,9 +27,6 @@ class TemplateTest {
     /** Read by Spring Cloud Function and the JVM rather than by AppConfig. */
     private static final Set<String> PLATFORM_VARIABLES = Set.of("MAIN_CLASS", "SPRING_CLOUD_FUNCTION_DEFINITION",
             "JAVA_TOOL_OPTIONS");
-    /** What DynamoUserRepository and DynamoAttemptCounters call: getItem, putItem, updateItem, deleteItem. */
-    private static final Set<String> DYNAMODB_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
-            "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
     private final SamTemplate template = SamTemplate.load();
 
@@ -131,26 +131,102 @@ class TemplateTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void policiesGrantOnlyWhatTheCodeUsesOnItsOwnResources() {
-        List<Object> policies = (List<Object>) template.properties(FUNCTION).get("Policies");
-        Set<String> dynamoActions = new LinkedHashSet<>();
-        for (Object policy : policies) {
-            assertThat(policy).as("inline policy documents only (a managed policy grants too much)").isInstanceOf(Map.class);
-            for (Object statement : (List<Object>) ((Map<String, Object>) policy).get("Statement")) {
+        Map<String, Set<String>> allowed = dynamoDbCallsByTable();
+        assertThat(policyViolations(template, allowed)).isEmpty();
+        assertThat(dynamoDbActionsOn(template, "UsersTable")).as("every call the users table's adapters make is granted")
+                .isEqualTo(allowed.get("UsersTable"));
+    }
+
+    @Test
+    void aModulesTemplateLinesFromTheDocsPassAndAStatementOnEverythingFails() {
+        SamTemplate fragment = SamTemplate.parse(ExtendingDoc.moduleTemplateLines());
+        SamTemplate withModule = template.with(fragment);
+        Map<String, Set<String>> allowed = dynamoDbCallsByTable();
+        assertThat(policyViolations(withModule, allowed)).isEmpty();
+        assertThat(dynamoDbActionsOn(withModule, NotesModuleFactory.TABLE.resource()))
+                .isEqualTo(allowed.get(NotesModuleFactory.TABLE.resource()));
+        assertThat(template.with(fragment).functionEnvironment(FUNCTION))
+                .containsEntry(NotesModuleFactory.TABLE.nameSetting(), Map.of("Ref", NotesModuleFactory.TABLE.resource()));
+
+        SamTemplate onEverything = template.with(SamTemplate.parse(ExtendingDoc.moduleTemplateLines()
+                .replace("!GetAtt " + NotesModuleFactory.TABLE.resource() + ".Arn", "'*'")));
+        assertThat(policyViolations(onEverything, allowed)).isNotEmpty();
+        SamTemplate moreThanItCalls = template.with(SamTemplate.parse(ExtendingDoc.moduleTemplateLines()
+                .replace("dynamodb:Query", "dynamodb:Scan")));
+        assertThat(policyViolations(moreThanItCalls, allowed)).anyMatch(v -> v.contains("dynamodb:Scan"));
+    }
+
+    /**
+     * What each declared table's adapters call: the users table's (the repository and the attempt
+     * counters) and every module table on the class path.
+     */
+    private static Map<String, Set<String>> dynamoDbCallsByTable() {
+        Map<String, Set<String>> byTable = new HashMap<>();
+        byTable.put("UsersTable", DynamoDbActions.calledBy(DynamoUserRepository.class, DynamoAttemptCounters.class));
+        for (ModuleTable table : ModuleTables.declared()) {
+            byTable.put(table.resource(), DynamoDbActions.calledBy(table.adapter()));
+        }
+        return byTable;
+    }
+
+    /** Every statement of the function's policies that grants more than the code uses on its own resources. */
+    @SuppressWarnings("unchecked")
+    private static List<String> policyViolations(SamTemplate template, Map<String, Set<String>> allowedByTable) {
+        var violations = new java.util.ArrayList<String>();
+        for (Object policy : (List<Object>) template.properties(FUNCTION).get("Policies")) {
+            if (!(policy instanceof Map<?, ?> document)) {
+                violations.add("not an inline policy document (a managed policy grants too much): " + policy);
+                continue;
+            }
+            for (Object statement : (List<Object>) document.get("Statement")) {
                 Map<String, Object> s = (Map<String, Object>) statement;
-                assertThat(s.get("Effect")).isEqualTo("Allow");
                 List<Object> actions = s.get("Action") instanceof List<?> list ? (List<Object>) list : List.of(s.get("Action"));
                 List<Object> resources = s.get("Resource") instanceof List<?> list ? (List<Object>) list : List.of(s.get("Resource"));
-                actions.forEach(action -> assertThat((String) action).doesNotContain("*"));
-                resources.forEach(resource -> assertThat(resource).as("resource").isInstanceOf(Map.class));
-                actions.stream().map(String.class::cast).filter(a -> a.startsWith("dynamodb:")).forEach(dynamoActions::add);
-                if (actions.contains("dynamodb:GetItem")) {
-                    assertThat(resources).containsExactly(Map.of("Fn::GetAtt", List.of("UsersTable", "Arn")));
+                if (!"Allow".equals(s.get("Effect"))) {
+                    violations.add(s.get("Sid") + ": not an Allow");
+                }
+                actions.stream().filter(a -> a.toString().contains("*")).forEach(a -> violations.add(s.get("Sid") + ": " + a));
+                resources.stream().filter(r -> !(r instanceof Map)).forEach(r -> violations.add(s.get("Sid") + ": resource " + r));
+                for (Object action : actions) {
+                    if (!action.toString().startsWith("dynamodb:")) {
+                        continue;
+                    }
+                    for (Object resource : resources) {
+                        String table = tableOf(resource);
+                        Set<String> allowed = table == null ? null : allowedByTable.get(table);
+                        if (allowed == null) {
+                            violations.add(s.get("Sid") + ": " + action + " on " + resource + ", not a declared table");
+                        } else if (!allowed.contains(action)) {
+                            violations.add(s.get("Sid") + ": " + action + " on " + table + ", which its code never calls");
+                        }
+                    }
                 }
             }
         }
-        assertThat(dynamoActions).isEqualTo(DYNAMODB_ACTIONS);
+        return violations;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> dynamoDbActionsOn(SamTemplate template, String table) {
+        Set<String> actions = new java.util.TreeSet<>();
+        for (Object policy : (List<Object>) template.properties(FUNCTION).get("Policies")) {
+            for (Object statement : (List<Object>) ((Map<String, Object>) policy).get("Statement")) {
+                Map<String, Object> s = (Map<String, Object>) statement;
+                List<Object> resources = s.get("Resource") instanceof List<?> list ? (List<Object>) list : List.of(s.get("Resource"));
+                if (resources.stream().anyMatch(r -> table.equals(tableOf(r)))) {
+                    (s.get("Action") instanceof List<?> list ? (List<Object>) list : List.of(s.get("Action"))).stream()
+                            .map(Object::toString).filter(a -> a.startsWith("dynamodb:")).forEach(actions::add);
+                }
+            }
+        }
+        return actions;
+    }
+
+    /** The logical id of a table named by {@code !GetAtt X.Arn}, else null. */
+    private static String tableOf(Object resource) {
+        return resource instanceof Map<?, ?> map && map.get("Fn::GetAtt") instanceof List<?> getAtt
+                && getAtt.size() == 2 && "Arn".equals(getAtt.get(1)) ? getAtt.get(0).toString() : null;
     }
 
     @Test

@@ -112,15 +112,15 @@ class SessionServiceTest {
         Principal adaPhone = claims(accounts.login("ada", TestAccounts.PASSWORD).tokens()).principal();
         Principal bob = claims(accounts.register("bob")).principal();
 
-        var foreign = catchThrowableOfType(ApiError.class, () -> sessions.revoke(ada, bob.sessionId(), CALLER));
-        var unknown = catchThrowableOfType(ApiError.class, () -> sessions.revoke(ada, "no-such-session", CALLER));
+        var foreign = catchThrowableOfType(ApiError.class, () -> sessions.revoke(sessions.currentUser(ada), ada, bob.sessionId(), CALLER));
+        var unknown = catchThrowableOfType(ApiError.class, () -> sessions.revoke(sessions.currentUser(ada), ada, "no-such-session", CALLER));
 
         assertThat(foreign.code()).isEqualTo(ErrorType.BAD_USER_INPUT);
         assertThat(unknown.getMessage()).isEqualTo(foreign.getMessage());
         assertThat(accounts.users.findByUsername("bob").orElseThrow().sessions()).containsKey(bob.sessionId());
         assertThat(accounts.events.types()).doesNotContain(SecurityEvent.Type.SESSION_REVOKED);
 
-        assertThat(sessions.revoke(ada, adaPhone.sessionId(), CALLER)).isTrue();
+        assertThat(sessions.revoke(sessions.currentUser(ada), ada, adaPhone.sessionId(), CALLER)).isTrue();
         assertThat(accounts.users.findByUsername("ada").orElseThrow().sessions()).containsOnlyKeys(ada.sessionId());
         assertThat(accounts.events.events).filteredOn(e -> e.type() == SecurityEvent.Type.SESSION_REVOKED)
                 .singleElement().satisfies(e -> assertThat(e.sessionId()).isEqualTo(adaPhone.sessionId()));

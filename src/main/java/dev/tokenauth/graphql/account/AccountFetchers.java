@@ -13,8 +13,9 @@ import dev.tokenauth.user.User;
 import graphql.schema.DataFetcher;
 
 /**
- * The account resolvers: each reads its arguments and context and delegates to a domain service.
- * Who may call them is declared in {@code account.graphqls}.
+ * The account resolvers: each reads its arguments and context and delegates to a use case. Who
+ * may call them is declared in {@code account.graphqls}. A use case that needs the caller's stored
+ * user gets {@link Auth#liveUser}: the item authentication already holds, or one read per request.
  */
 final class AccountFetchers {
 
@@ -40,15 +41,16 @@ final class AccountFetchers {
     }
 
     DataFetcher<Boolean> logout() {
-        return env -> accounts.sessions().logout(Auth.principal(env), Auth.caller(env));
+        return env -> accounts.sessions().logout(Auth.liveUser(env), Auth.principal(env), Auth.caller(env));
     }
 
     DataFetcher<Boolean> logoutEverywhere() {
-        return env -> accounts.sessions().logoutEverywhere(Auth.principal(env), Auth.caller(env));
+        return env -> accounts.sessions().logoutEverywhere(Auth.liveUser(env), Auth.principal(env), Auth.caller(env));
     }
 
     DataFetcher<Map<String, Object>> changePassword() {
-        return env -> view(accounts.passwords().changePassword(Auth.principal(env), env.getArgument("oldPassword"),
+        return env -> view(accounts.passwords().changePassword(Auth.liveUser(env), Auth.principal(env),
+                env.getArgument("oldPassword"),
                 env.getArgument("newPassword"), Auth.caller(env)));
     }
 
@@ -59,12 +61,13 @@ final class AccountFetchers {
     }
 
     DataFetcher<Boolean> revokeSession() {
-        return env -> accounts.sessions().revoke(Auth.principal(env), env.getArgument("id"), Auth.caller(env));
+        return env -> accounts.sessions().revoke(Auth.liveUser(env), Auth.principal(env), env.getArgument("id"),
+                Auth.caller(env));
     }
 
     DataFetcher<Boolean> deleteAccount() {
-        return env -> accounts.deletion().deleteAccount(Auth.principal(env), env.getArgument("password"),
-                Auth.caller(env));
+        return env -> accounts.deletion().deleteAccount(Auth.liveUser(env), Auth.principal(env),
+                env.getArgument("password"), Auth.caller(env));
     }
 
     /** The GraphQL User type: never the password hash, the token count or the sessions. */
