@@ -22,13 +22,13 @@ function client({ stored = pair(), respond, now = clock(), ...options } = {}) {
 }
 
 describe('headers', () => {
-  it('adds both tokens and keeps the caller headers given as an object', async () => {
+  it('adds the access token alone and keeps the caller headers given as an object', async () => {
     const stored = pair();
     const { authFetch, fetch } = client({ stored });
     await authFetch(URL, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Trace': 't1' }, body: '{}' });
     const [call] = fetch.calls;
     assert.equal(call.access, stored.accessToken);
-    assert.equal(call.refresh, stored.refreshToken);
+    assert.equal(call.refresh, null, 'only the refreshing request carries the refresh token');
     assert.equal(call.headers.get('content-type'), 'application/json');
     assert.equal(call.headers.get('x-trace'), 't1');
     assert.equal(call.init.method, 'POST');
@@ -42,7 +42,7 @@ describe('headers', () => {
     assert.equal(fetch.calls[0].headers.get('accept'), 'application/graphql-response+json');
     assert.equal(fetch.calls[1].headers.get('accept'), 'application/json');
     assert.equal(fetch.calls[1].headers.get('x-trace'), 't2');
-    assert.ok(fetch.calls.every((call) => call.access && call.refresh));
+    assert.ok(fetch.calls.every((call) => call.access && call.refresh === null));
   });
 
   it('keeps the headers of a Request input, with init.headers winning', async () => {
@@ -82,7 +82,7 @@ describe('rotated pairs', () => {
     assert.equal(store.get().accessToken, next.accessToken);
     await authFetch(URL, query());
     assert.equal(fetch.calls[1].access, next.accessToken);
-    assert.equal(fetch.calls[1].refresh, next.refreshToken);
+    assert.equal(fetch.calls[1].refresh, null);
   });
 
   it('never puts an older pair over a newer one when responses arrive out of order', async () => {
@@ -153,7 +153,7 @@ describe('refresh', () => {
     assert.equal(fetch.calls.length, 5);
     for (const call of fetch.calls.slice(1)) {
       assert.equal(call.access, next.accessToken);
-      assert.equal(call.refresh, next.refreshToken);
+      assert.equal(call.refresh, null);
     }
     assert.equal(store.get().accessToken, next.accessToken);
   });

@@ -84,11 +84,12 @@ describe('login, register, logout', () => {
     await assert.rejects(auth.login({ username: 'ada', password: 'pw-long-enough' }), (error) => error.status === 504);
   });
 
-  it('logout sends the tokens, clears the store before the answer and reports the server confirmation', async () => {
+  it('logout sends the access token, clears the store before the answer and reports the server confirmation', async () => {
     const stored = pair();
     let storedDuringRequest;
     const { auth, fetch, store, loggedOut } = setup({
       stored,
+      now: clock(),
       respond: () => {
         storedDuringRequest = store.get();
         return json({ data: { logout: true } });
@@ -96,6 +97,7 @@ describe('login, register, logout', () => {
     });
     assert.equal(await auth.logout(), true);
     assert.equal(fetch.calls[0].access, stored.accessToken);
+    assert.equal(fetch.calls[0].refresh, null);
     assert.equal(fetch.calls[0].body.query, 'mutation { logout }');
     assert.equal(storedDuringRequest, null);
     assert.deepEqual(loggedOut, ['logout']);
