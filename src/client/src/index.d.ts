@@ -45,7 +45,7 @@ export interface AuthFetchOptions {
   locks?: LockManager | null;
   /** Refresh this many seconds before the access token expires. Default 5. */
   refreshSkewSeconds?: number;
-  /** How long to wait for another tab's refresh before refreshing anyway. Default 15000. */
+  /** How long to wait for another tab's refresh; past it the request goes without the refresh token. Default 15000. */
   lockTimeoutMs?: number;
   /** Send the stored device token with login and keep the new one (Tokens.deviceToken). Default true; false for a server without them. */
   deviceTokens?: boolean;
@@ -58,7 +58,7 @@ export interface AuthFetch {
   login(credentials: { username: string; password: string; deviceToken?: string | null }): Promise<Tokens>;
   register(credentials: { username: string; password: string }): Promise<Tokens>;
   changePassword(passwords: { oldPassword: string; newPassword: string }): Promise<Tokens>;
-  /** Logs out here and in the other tabs, then ends the session on the server; true when it confirmed. */
+  /** Logs out here and in the other tabs holding this session, then ends it on the server; true when it confirmed. */
   logout(): Promise<boolean>;
   /** Like logout, but the server ends every session of the user. */
   logoutEverywhere(): Promise<boolean>;

@@ -1,5 +1,5 @@
 import {
-  ACCESS_HEADER, REFRESH_HEADER, accessExpiresAt, comparePairs, decodeJwtPayload, toPair,
+  ACCESS_HEADER, REFRESH_HEADER, accessExpiresAt, comparePairs, decodeJwtPayload, sessionOf, toPair,
 } from './tokens.js';
 import { localStorageStore, memoryStore, sessionStorageStore } from './stores.js';
 
@@ -21,10 +21,12 @@ export class AuthError extends Error {
 }
 
 const DEFAULT_NAME = 'token-auth-graphql';
-// After waiting for another tab's refresh, how long to wait for its pair to reach this tab (the
-// lock and the message travel separately). Past it this tab refreshes itself, which the
-// server's grace window answers with the same pair.
-const PEER_PAIR_WAIT_MS = 1000;
+// How long the tab about to refresh waits for the other tabs to say which pair they hold. A tab
+// that has not answered by then is taken to be gone (closed, frozen) until it speaks again.
+const PEER_ANSWER_WAIT_MS = 1000;
+// A request refused for its access token is sent again at most twice: with a newer pair, or as
+// the refresh that finds out whether the session is still alive.
+const MAX_ATTEMPTS = 3;
 
 /**
  * Makes a fetch-compatible function that sends the stored tokens, keeps the newest pair the
@@ -49,9 +51,15 @@ export function createAuthFetch(options = {}) {
   } = options;
   const baseFetch = givenFetch ?? ((input, init) => globalThis.fetch(input, init));
   const tabId = randomId();
-  const changeListeners = new Set();
   let knownLoggedIn = store.get() !== null;
   let refreshing = null;
+  // The access token the server last refused: the next request refreshes rather than resend it.
+  let refusedAccess = null;
+  // Sessions ended here or in another tab: a late message carrying one of them does not bring it back.
+  const endedSessions = new Set();
+  // The other tabs on the channel, and the questions this tab is waiting on them to answer.
+  const peers = new Set();
+  const asking = new Map();
 
   const channel = crossTab && typeof globalThis.BroadcastChannel === 'function'
     ? new globalThis.BroadcastChannel(channelName) : null;
@@ -67,10 +75,6 @@ export function createAuthFetch(options = {}) {
     }
   }
 
-  function changed() {
-    for (const listener of [...changeListeners]) listener();
-  }
-
   function isExpiring(pair) {
     // At most half the token's lifetime early, so a short-lived token is not refreshed on every request.
     const payload = decodeJwtPayload(pair.accessToken);
@@ -79,12 +83,23 @@ export function createAuthFetch(options = {}) {
     return accessExpiresAt(pair) - Math.min(refreshSkewSeconds * 1000, lifetimeMs / 2) <= now();
   }
 
+  function needsRefresh(pair) {
+    return isExpiring(pair) || pair.accessToken === refusedAccess;
+  }
+
   // An explicit new login (login, register, changePassword, setTokens): replaces what is stored.
   function storeNewLogin(pair, { broadcast }) {
     store.set(pair);
     knownLoggedIn = true;
-    changed();
     if (broadcast) post({ type: 'login', pair });
+  }
+
+  // A pair another tab sent as its login: kept unless its session has ended meanwhile or the
+  // store holds a later pair of it.
+  function takeLoginFromPeer(pair) {
+    const current = store.get();
+    if (endedSessions.has(sessionOf(pair)) || (current && comparePairs(pair, current) < 0)) return;
+    storeNewLogin(pair, { broadcast: false });
   }
 
   // A rotated pair: kept only as a later generation of the session already stored, so a late
@@ -95,15 +110,16 @@ export function createAuthFetch(options = {}) {
     const order = comparePairs(pair, current);
     if (order === null || order <= 0) return false;
     store.set(pair);
-    changed();
     if (broadcast) post({ type: 'tokens', pair });
     return true;
   }
 
-  function loggedOut(reason, { broadcast }) {
+  // `ended` is the pair whose session ends; the other tabs log out only if they hold that session.
+  function loggedOut(reason, { broadcast, ended = null }) {
+    const sid = ended ? sessionOf(ended) : null;
+    if (sid !== null) endedSessions.add(sid);
     store.set(null);
-    changed();
-    if (broadcast) post({ type: 'logout' });
+    if (broadcast) post({ type: 'logout', sid });
     if (!knownLoggedIn) return;
     knownLoggedIn = false;
     if (!onLoggedOut) return;
@@ -114,67 +130,109 @@ export function createAuthFetch(options = {}) {
     }
   }
 
-  // The session a request carried was refused: log out, unless the store meanwhile holds another
-  // session (a new login), which that answer says nothing about.
-  function sessionRefused(sent) {
-    const current = store.get();
-    if (current && comparePairs(current, sent) !== null) loggedOut('unauthenticated', { broadcast: true });
+  function storeChangedElsewhere() {
+    if (store.get() === null) loggedOut('other-tab', { broadcast: false });
+    else knownLoggedIn = true;
   }
 
-  function storeChangedElsewhere() {
-    if (store.get() === null) {
-      loggedOut('other-tab', { broadcast: false });
-    } else {
-      knownLoggedIn = true;
-      changed();
-    }
+  function peerGone(id) {
+    peers.delete(id);
+    for (const answered of asking.values()) answered(id);
   }
 
   if (channel) {
     channel.onmessage = ({ data }) => {
       if (!data || data.from === tabId) return;
+      if (data.type === 'bye') {
+        peerGone(data.from);
+        return;
+      }
+      peers.add(data.from);
       const pair = toPair(data.pair, now());
       switch (data.type) {
         case 'tokens':
           if (pair) offerRotated(pair, { broadcast: false });
           break;
-        case 'login': {
+        case 'login':
+          if (pair) takeLoginFromPeer(pair);
+          break;
+        case 'logout': {
+          // A logout names its session: one that crossed a new login here says nothing about it.
+          const sid = data.sid ?? null;
+          if (sid !== null) endedSessions.add(sid);
           const current = store.get();
-          if (pair && !(current && comparePairs(pair, current) < 0)) storeNewLogin(pair, { broadcast: false });
+          if (!current || sessionOf(current) === sid) loggedOut('other-tab', { broadcast: false });
           break;
         }
-        case 'logout':
-          loggedOut('other-tab', { broadcast: false });
+        case 'hello':
+          post({ type: 'sync', to: data.from, pair: store.get() });
           break;
-        case 'hello': {
-          const current = store.get();
-          if (current) post({ type: 'sync', to: data.from, pair: current });
-          break;
-        }
         case 'sync':
           if (data.to !== tabId || !pair) break;
-          if (store.get() === null) storeNewLogin(pair, { broadcast: false });
+          if (store.get() === null) takeLoginFromPeer(pair);
           else offerRotated(pair, { broadcast: false });
+          break;
+        case 'ask':
+          post({ type: 'answer', to: data.from, id: data.id, pair: store.get() });
+          break;
+        case 'answer':
+          if (data.to !== tabId) break;
+          if (pair) offerRotated(pair, { broadcast: false });
+          asking.get(data.id)?.(data.from);
           break;
         default:
       }
     };
-    // A new tab with an empty store takes the pair of a tab that has one.
-    if (store.get() === null) post({ type: 'hello' });
+    // Every tab says it is here; one with an empty store takes the pair of a tab that has one.
+    post({ type: 'hello' });
   }
 
+  // A page leaving for the back/forward cache or frozen in the background answers nobody until
+  // it comes back; it says so, and asks for the newest pair when it returns.
+  const lifecycle = channel ? [
+    [globalThis, 'pagehide', () => post({ type: 'bye' })],
+    [globalThis, 'pageshow', (event) => { if (event.persisted) post({ type: 'hello' }); }],
+    [globalThis.document, 'freeze', () => post({ type: 'bye' })],
+    [globalThis.document, 'resume', () => post({ type: 'hello' })],
+  ].filter(([target]) => typeof target?.addEventListener === 'function') : [];
+  for (const [target, type, listener] of lifecycle) target.addEventListener(type, listener);
+
+  // Asks the other tabs for their pair and keeps the newest of the session: a tab that missed a
+  // message learns of a rotation before it sends a refresh token the server has replaced. Resolves
+  // when every known tab has answered, or after PEER_ANSWER_WAIT_MS.
+  function askPeers() {
+    if (!channel || peers.size === 0) return Promise.resolve();
+    const id = randomId();
+    const waiting = new Set(peers);
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        asking.delete(id);
+        for (const peer of waiting) peers.delete(peer);
+        resolve();
+      };
+      const timer = setTimeout(finish, PEER_ANSWER_WAIT_MS);
+      asking.set(id, (peer) => {
+        waiting.delete(peer);
+        if (waiting.size === 0) finish();
+      });
+      post({ type: 'ask', id });
+    });
+  }
+
+  // Sends with the access token only, or, when `carryRefresh` (only while holding the refresh
+  // lock), with the refresh token alone, so the server must refresh even if the access token still
+  // has a second left. Resolves to { response, retry }: retry when the access token was refused.
   async function send(input, init, headers, pair, carryRefresh) {
     const sentHeaders = new Headers(headers);
     if (pair) {
-      // The refreshing request leaves the expired access token out, so the server must use the
-      // refresh token even when the access token still has a second or two left.
-      if (carryRefresh) sentHeaders.delete(ACCESS_HEADER);
+      sentHeaders.delete(carryRefresh ? ACCESS_HEADER : REFRESH_HEADER);
+      if (carryRefresh) sentHeaders.set(REFRESH_HEADER, pair.refreshToken);
       else sentHeaders.set(ACCESS_HEADER, pair.accessToken);
-      sentHeaders.set(REFRESH_HEADER, pair.refreshToken);
     }
     const response = await baseFetch(input, { ...init, headers: sentHeaders });
-    if (pair) await inspect(response, pair, carryRefresh);
-    return response;
+    const retry = pair ? await inspect(response, pair, carryRefresh) : false;
+    return { response, retry };
   }
 
   async function inspect(response, sent, carriedRefresh) {
@@ -182,62 +240,60 @@ export function createAuthFetch(options = {}) {
     const refreshToken = response.headers.get(REFRESH_HEADER);
     const rotated = toPair({ accessToken, refreshToken }, now());
     if (rotated) offerRotated(rotated, { broadcast: true });
-    // A 200 to a refresh without a new pair: the server refused the refresh token.
-    let refused = carriedRefresh && !rotated && response.status === 200;
-    if (!refused && isJson(response)) {
+    let unauthenticated = false;
+    if (isJson(response)) {
       try {
-        refused = hasUnauthenticated(await response.clone().json());
+        unauthenticated = hasUnauthenticated(await response.clone().json());
       } catch {
         // Not JSON after all: nothing to learn from it.
       }
     }
-    if (refused) sessionRefused(sent);
+    // Logged out meanwhile, or another session since: this answer says nothing about the store.
+    const current = store.get();
+    if (!current || comparePairs(current, sent) === null) return false;
+    if (carriedRefresh) {
+      // The newest refresh token was refused (a 200 without a new pair), or even the refreshed
+      // session is refused: it is over.
+      if ((!rotated && response.status === 200) || unauthenticated) {
+        loggedOut('unauthenticated', { broadcast: true, ended: current });
+      }
+      return false;
+    }
+    if (!unauthenticated) return false;
+    // The access token was refused: it expired on the way, or the session is over. Send again
+    // with a newer pair when there is one, otherwise refresh to find out.
+    if (comparePairs(current, sent) <= 0) refusedAccess = current.accessToken;
+    return true;
   }
 
-  // Waits for the store to hold something other than `pair` (another tab's new pair), at most `ms`.
-  function storeChangeFrom(pair, ms) {
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        changeListeners.delete(check);
-        resolve(store.get());
-      };
-      const check = () => {
-        if (store.get()?.accessToken !== pair.accessToken) finish();
-      };
-      const timer = setTimeout(finish, ms);
-      changeListeners.add(check);
-      check();
-    });
-  }
-
-  // Runs `task(waited)` holding the cross-tab lock; `waited` says another tab may have held it first.
+  // Runs `task(mayRefresh)` holding the cross-tab lock. mayRefresh is false only when another tab
+  // held the lock past lockTimeoutMs: its refresh may still be on its way to the server, and a
+  // second refresh with the same token arriving after it would be a replay.
   async function withLock(task) {
-    if (!locks) return task(false);
+    if (!locks) return task(true);
     let started = false;
-    const run = (waited) => {
+    const run = () => {
       started = true;
-      return task(waited);
+      return task(true);
     };
     try {
       const free = await locks.request(lockName, { ifAvailable: true },
-        async (lock) => (lock ? { value: await run(false) } : null));
+        async (lock) => (lock ? { value: await run() } : null));
       if (free) return free.value;
-      return await locks.request(lockName, { signal: AbortSignal.timeout(lockTimeoutMs) }, () => run(true));
+      return await locks.request(lockName, { signal: AbortSignal.timeout(lockTimeoutMs) }, run);
     } catch (error) {
-      // No lock to be had (held too long by a frozen tab, or refused): go on without it; the
-      // server's grace window answers a second refresh with the same pair.
-      if (!started) return task(true);
-      throw error;
+      if (started) throw error;
+      if (error?.name === 'TimeoutError' || error?.name === 'AbortError') return task(false);
+      // No lock manager to be had here (refused): this page refreshes alone, one request at a time.
+      return task(true);
     }
   }
 
   async function refreshThenSend(input, init, headers) {
-    let pair = store.get();
     while (refreshing) {
       await refreshing;
-      pair = store.get();
-      if (!pair || !isExpiring(pair)) return send(input, init, headers, pair, false);
+      const pair = store.get();
+      if (!pair || !needsRefresh(pair)) return send(input, init, headers, pair, false);
     }
     let release;
     const mine = new Promise((resolve) => { release = resolve; });
@@ -247,25 +303,42 @@ export function createAuthFetch(options = {}) {
       release();
     };
     try {
-      const outcome = await withLock(async (waited) => {
-        let current = store.get();
-        if (waited && current && isExpiring(current)) current = await storeChangeFrom(current, PEER_PAIR_WAIT_MS);
-        if (!current || !isExpiring(current)) return { pair: current };
-        return { response: await send(input, init, headers, current, true) };
+      const outcome = await withLock(async (mayRefresh) => {
+        // The newest pair: the store (shared across tabs or not) and what the other tabs hold.
+        await askPeers();
+        const current = store.get();
+        if (!current || !needsRefresh(current)) return { pair: current };
+        if (!mayRefresh) return { pair: current, last: true };
+        return { sent: await send(input, init, headers, current, true) };
       });
-      if (outcome.response) return outcome.response;
+      if (outcome.sent) return outcome.sent;
       done();
-      return await send(input, init, headers, outcome.pair, false);
+      const sent = await send(input, init, headers, outcome.pair, false);
+      return outcome.last ? { response: sent.response, retry: false } : sent;
     } finally {
       done();
     }
   }
 
+  function attempt(input, init, headers) {
+    const pair = store.get();
+    if (pair && needsRefresh(pair)) return refreshThenSend(input, init, headers);
+    return send(input, init, headers, pair, false);
+  }
+
   async function authFetch(input, init) {
     const headers = mergeHeaders(input, init);
-    const pair = store.get();
-    if (pair && isExpiring(pair)) return refreshThenSend(input, init, headers);
-    return send(input, init, headers, pair, false);
+    const replayable = canReplay(input, init);
+    let next = input;
+    for (let count = 1; ; count += 1) {
+      const last = !replayable || count === MAX_ATTEMPTS;
+      const current = next;
+      // A Request's body can be read once: the next attempt gets a copy taken before this one.
+      if (!last && isRequest(current)) next = current.clone();
+      const { response, retry } = await attempt(current, init, headers);
+      if (!retry || last) return response;
+      response.body?.cancel().catch(() => {});
+    }
   }
 
   async function graphql(query, variables, { withTokens }) {
@@ -335,17 +408,28 @@ export function createAuthFetch(options = {}) {
     return keepTokens(data.changePassword ?? {});
   }
 
-  // Logs out here and in the other tabs first, then asks the server to end the session(s).
-  // True when the server confirmed; false when it could not be reached or the session was over.
+  // Logs out here and in the other tabs, then asks the server to end the session(s). An access
+  // token about to expire means the request carries the refresh token, which takes the lock and
+  // the newest pair first. True when the server confirmed; false when it could not be reached or
+  // the session was over.
   async function endSession(field) {
     const pair = store.get();
-    loggedOut('logout', { broadcast: true });
+    if (!pair || !url || !needsRefresh(pair)) return requestEnd(field, pair, false);
+    return withLock(async (mayRefresh) => {
+      await askPeers();
+      const current = store.get();
+      return requestEnd(field, current, mayRefresh && current !== null && needsRefresh(current));
+    });
+  }
+
+  async function requestEnd(field, pair, carryRefresh) {
+    loggedOut('logout', { broadcast: true, ended: pair });
     if (!pair || !url) return false;
     try {
-      const response = await send(url, {
+      const { response } = await send(url, {
         method: 'POST',
         body: JSON.stringify({ query: `mutation { ${field} }` }),
-      }, { 'content-type': 'application/json', accept: 'application/json' }, pair, false);
+      }, { 'content-type': 'application/json', accept: 'application/json' }, pair, carryRefresh);
       const body = await response.json();
       return body?.data?.[field] === true;
     } catch {
@@ -365,6 +449,8 @@ export function createAuthFetch(options = {}) {
   authFetch.setTokens = (tokens) => keepTokens(tokens ?? {});
   authFetch.close = () => {
     unsubscribeStore();
+    for (const [target, type, listener] of lifecycle) target.removeEventListener(type, listener);
+    post({ type: 'bye' });
     channel?.close();
   };
   return authFetch;
@@ -372,11 +458,23 @@ export function createAuthFetch(options = {}) {
 
 /** The caller's headers, from a Request given as input and then init.headers (object, array or Headers). */
 export function mergeHeaders(input, init) {
-  const headers = new Headers(typeof Request === 'function' && input instanceof Request ? input.headers : undefined);
+  const headers = new Headers(isRequest(input) ? input.headers : undefined);
   if (init?.headers) {
     for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
   }
   return headers;
+}
+
+function isRequest(input) {
+  return typeof Request === 'function' && input instanceof Request;
+}
+
+// Whether the request can be sent again: not when its body is a stream that the first send read.
+function canReplay(input, init) {
+  if (init?.body !== undefined && init.body !== null) {
+    return !(typeof ReadableStream === 'function' && init.body instanceof ReadableStream);
+  }
+  return !isRequest(input) || !input.bodyUsed;
 }
 
 function hasUnauthenticated(body) {

@@ -32,6 +32,12 @@ export function toPair(value, receivedAt) {
   return pair;
 }
 
+/** The session a pair belongs to (the access token's `sid`), or null when it does not say. */
+export function sessionOf(pair) {
+  const sid = decodeJwtPayload(pair?.accessToken)?.sid;
+  return sid === undefined ? null : sid;
+}
+
 /**
  * How `candidate` relates to `current`: a positive number when it is a later pair of the same
  * session, 0 when it is the same generation, negative when older, null when the two belong to

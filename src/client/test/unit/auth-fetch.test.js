@@ -22,13 +22,13 @@ function client({ stored = pair(), respond, now = clock(), ...options } = {}) {
 }
 
 describe('headers', () => {
-  it('adds both tokens and keeps the caller headers given as an object', async () => {
+  it('adds the access token alone and keeps the caller headers given as an object', async () => {
     const stored = pair();
     const { authFetch, fetch } = client({ stored });
     await authFetch(URL, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Trace': 't1' }, body: '{}' });
     const [call] = fetch.calls;
     assert.equal(call.access, stored.accessToken);
-    assert.equal(call.refresh, stored.refreshToken);
+    assert.equal(call.refresh, null, 'only the refreshing request carries the refresh token');
     assert.equal(call.headers.get('content-type'), 'application/json');
     assert.equal(call.headers.get('x-trace'), 't1');
     assert.equal(call.init.method, 'POST');
@@ -42,7 +42,7 @@ describe('headers', () => {
     assert.equal(fetch.calls[0].headers.get('accept'), 'application/graphql-response+json');
     assert.equal(fetch.calls[1].headers.get('accept'), 'application/json');
     assert.equal(fetch.calls[1].headers.get('x-trace'), 't2');
-    assert.ok(fetch.calls.every((call) => call.access && call.refresh));
+    assert.ok(fetch.calls.every((call) => call.access && call.refresh === null));
   });
 
   it('keeps the headers of a Request input, with init.headers winning', async () => {
@@ -82,7 +82,7 @@ describe('rotated pairs', () => {
     assert.equal(store.get().accessToken, next.accessToken);
     await authFetch(URL, query());
     assert.equal(fetch.calls[1].access, next.accessToken);
-    assert.equal(fetch.calls[1].refresh, next.refreshToken);
+    assert.equal(fetch.calls[1].refresh, null);
   });
 
   it('never puts an older pair over a newer one when responses arrive out of order', async () => {
@@ -153,7 +153,7 @@ describe('refresh', () => {
     assert.equal(fetch.calls.length, 5);
     for (const call of fetch.calls.slice(1)) {
       assert.equal(call.access, next.accessToken);
-      assert.equal(call.refresh, next.refreshToken);
+      assert.equal(call.refresh, null);
     }
     assert.equal(store.get().accessToken, next.accessToken);
   });
@@ -239,6 +239,117 @@ describe('refresh', () => {
       stored: pair({ iat: 980 }), respond: () => json({ errors: [{ message: 'busy', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, { status: 503 }),
     });
     await authFetch(URL, query());
+    assert.notEqual(store.get(), null);
+    assert.deepEqual(loggedOut, []);
+  });
+});
+
+describe('a refused access token', () => {
+  const unauthenticated = () => json({ data: { loggedInUser: null }, errors: [{ message: 'Must authenticate', extensions: { code: 'UNAUTHENTICATED' } }] });
+  const answered = (headers = {}) => json({ data: { loggedInUser: { username: 'ada' } } }, { headers });
+
+  it('is sent again with the newer pair another request stored meanwhile, with no logout', async () => {
+    const gen1 = pair({ gen: 1, iat: 1_000 });
+    const gen2 = pair({ gen: 2, iat: 1_001 });
+    const held = deferred();
+    const { authFetch, fetch, store, loggedOut } = client({
+      stored: gen1,
+      respond: (call) => {
+        if (fetch.calls.length === 1) return held.promise;
+        if (fetch.calls.length === 2) return answered(withPair(gen2));
+        return call.access === gen2.accessToken ? answered() : unauthenticated();
+      },
+    });
+    const delayed = authFetch(URL, query());
+    await settle();
+    await authFetch(URL, query());
+    // The delayed request reached the server after its access token expired.
+    held.resolve(unauthenticated());
+    const body = await (await delayed).json();
+    assert.equal(body.data.loggedInUser.username, 'ada');
+    assert.equal(fetch.calls.length, 3);
+    assert.equal(fetch.calls[2].access, gen2.accessToken);
+    assert.ok(fetch.calls.every((call) => call.refresh === null), 'no request carried the refresh token');
+    assert.equal(store.get().accessToken, gen2.accessToken);
+    assert.deepEqual(loggedOut, []);
+  });
+
+  it('with no newer pair, is sent again as the refresh (refresh token alone), and the new pair kept', async () => {
+    const stored = pair({ gen: 1, iat: 1_000 });
+    const next = pair({ gen: 2, iat: 1_001 });
+    const { authFetch, fetch, store, loggedOut } = client({
+      stored, respond: (call) => (call.access === null ? answered(withPair(next)) : unauthenticated()),
+    });
+    const body = await (await authFetch(URL, query())).json();
+    assert.equal(body.data.loggedInUser.username, 'ada');
+    assert.equal(fetch.calls.length, 2);
+    assert.equal(fetch.calls[0].refresh, null);
+    assert.equal(fetch.calls[1].access, null);
+    assert.equal(fetch.calls[1].refresh, stored.refreshToken);
+    assert.equal(store.get().accessToken, next.accessToken);
+    assert.deepEqual(loggedOut, []);
+  });
+
+  it('logs out once when the refresh that follows is refused too', async () => {
+    const { authFetch, fetch, store, loggedOut } = client({ respond: unauthenticated });
+    const response = await authFetch(URL, query());
+    assert.equal((await response.json()).errors[0].extensions.code, 'UNAUTHENTICATED', 'the caller gets the last answer');
+    assert.equal(fetch.calls.length, 2);
+    assert.equal(fetch.calls[1].access, null, 'the second request was the refresh');
+    assert.equal(store.get(), null);
+    assert.deepEqual(loggedOut, ['unauthenticated']);
+  });
+
+  it('is sent again from a copy of a Request input, with its body', async () => {
+    const next = pair({ gen: 2, iat: 1_001 });
+    const { authFetch, fetch } = client({
+      respond: (call) => (call.access === null ? answered(withPair(next)) : unauthenticated()),
+    });
+    const request = new Request(URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me }"}' });
+    await authFetch(request);
+    assert.equal(fetch.calls.length, 2);
+    assert.equal(fetch.calls[0].input, request);
+    assert.notEqual(fetch.calls[1].input, request);
+    assert.equal(await fetch.calls[1].input.text(), '{"query":"{ me }"}');
+  });
+
+  it('is not sent again when the body is a stream; the next request refreshes', async () => {
+    const next = pair({ gen: 2, iat: 1_001 });
+    const { authFetch, fetch, loggedOut } = client({
+      respond: (call) => (call.access === null ? answered(withPair(next)) : unauthenticated()),
+    });
+    const body = new ReadableStream({ start: (controller) => { controller.enqueue(new TextEncoder().encode('{}')); controller.close(); } });
+    await authFetch(URL, { method: 'POST', body, duplex: 'half' });
+    assert.equal(fetch.calls.length, 1);
+    await authFetch(URL, query());
+    assert.equal(fetch.calls[1].access, null);
+    assert.deepEqual(loggedOut, []);
+  });
+
+  it('while another tab holds the refresh lock past lockTimeoutMs, the request goes without the refresh token', async () => {
+    // Another tab's refresh may still be on its way: a second one with the same token could land after it.
+    const heldElsewhere = {
+      request: (name, options, callback) => {
+        if (options.ifAvailable) return callback(null);
+        return new Promise((resolve, reject) => {
+          options.signal.addEventListener('abort', () => reject(options.signal.reason));
+        });
+      },
+    };
+    const now = clock(1_000);
+    const { authFetch, fetch, store, loggedOut } = client({
+      stored: pair({ iat: 980 }), now, locks: heldElsewhere, lockTimeoutMs: 20, respond: unauthenticated,
+    });
+    // AbortSignal.timeout does not keep Node's event loop alive by itself.
+    const keepAlive = setInterval(() => {}, 5);
+    try {
+      await authFetch(URL, query());
+    } finally {
+      clearInterval(keepAlive);
+    }
+    assert.equal(fetch.calls.length, 1, 'not retried');
+    assert.ok(fetch.calls[0].access);
+    assert.equal(fetch.calls[0].refresh, null);
     assert.notEqual(store.get(), null);
     assert.deepEqual(loggedOut, []);
   });

@@ -1,5 +1,5 @@
 // The real GraphQL clients call the function the way they call fetch: tokens go out, the rotated
-// pair comes back into the store, and UNAUTHENTICATED reaches onLoggedOut.
+// pair comes back into the store, and a session the server refuses reaches onLoggedOut.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -31,7 +31,7 @@ function server() {
 function assertRoundTrip({ fetch, store, stored, rotated }, extraHeader) {
   const [call] = fetch.calls;
   assert.equal(call.access, stored.accessToken);
-  assert.equal(call.refresh, stored.refreshToken);
+  assert.equal(call.refresh, null);
   assert.equal(call.headers.get('x-app'), extraHeader);
   assert.match(call.headers.get('content-type'), /application\/json/);
   assert.equal(store.get().accessToken, rotated.accessToken);

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import {
   AuthError, createAuthFetch, decodeJwtPayload, localStorageStore, memoryStore, sessionStorageStore,
 } from '../../src/index.js';
-import { clock, fakeFetch, json, pair } from './fakes.js';
+import { clock, fakeFetch, fakeLocks, json, pair } from './fakes.js';
 
 const URL = 'http://127.0.0.1:1/graphql';
 
@@ -84,11 +84,12 @@ describe('login, register, logout', () => {
     await assert.rejects(auth.login({ username: 'ada', password: 'pw-long-enough' }), (error) => error.status === 504);
   });
 
-  it('logout sends the tokens, clears the store before the answer and reports the server confirmation', async () => {
+  it('logout sends the access token, clears the store before the answer and reports the server confirmation', async () => {
     const stored = pair();
     let storedDuringRequest;
     const { auth, fetch, store, loggedOut } = setup({
       stored,
+      now: clock(),
       respond: () => {
         storedDuringRequest = store.get();
         return json({ data: { logout: true } });
@@ -96,8 +97,20 @@ describe('login, register, logout', () => {
     });
     assert.equal(await auth.logout(), true);
     assert.equal(fetch.calls[0].access, stored.accessToken);
+    assert.equal(fetch.calls[0].refresh, null);
     assert.equal(fetch.calls[0].body.query, 'mutation { logout }');
     assert.equal(storedDuringRequest, null);
+    assert.deepEqual(loggedOut, ['logout']);
+  });
+
+  it('logout with an access token about to expire sends the refresh token alone, holding the refresh lock', async () => {
+    const stored = pair({ iat: 980 });
+    const locks = fakeLocks();
+    const { auth, fetch, loggedOut } = setup({ stored, now: clock(1_000), locks, respond: () => json({ data: { logout: true } }) });
+    assert.equal(await auth.logout(), true);
+    assert.equal(locks.requests, 1);
+    assert.equal(fetch.calls[0].access, null);
+    assert.equal(fetch.calls[0].refresh, stored.refreshToken);
     assert.deepEqual(loggedOut, ['logout']);
   });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
-import { createAuthFetch, memoryStore } from '../../src/index.js';
+import { createAuthFetch, decodeJwtPayload, memoryStore } from '../../src/index.js';
 import {
   clock, deferred, eventually, fakeFetch, fakeLocks, json, pair, recordingStore, settle, withPair,
 } from './fakes.js';
@@ -94,6 +94,77 @@ describe('tabs of one origin', () => {
     assert.deepEqual(b.loggedOut, ['other-tab']);
     assert.deepEqual(c.loggedOut, ['other-tab']);
     assert.equal(b.store.get(), null);
+  });
+
+  it('a tab that missed a rotation asks the others before refreshing, and never sends the replaced refresh token', async () => {
+    const now = clock(1_000);
+    const gen1 = pair({ gen: 1, iat: 980 });
+    const gen2 = pair({ gen: 2, iat: 1_000 });
+    const { tabs: [a, b], fetch } = tabs(2, { now, stored: [gen1, gen1], respond: () => json({ data: {} }) });
+    await settle();
+    // Tab b refreshed; its message never reached tab a.
+    b.store.set(gen2);
+    await a.authFetch(URL, query);
+    assert.equal(fetch.calls.length, 1);
+    assert.equal(fetch.calls[0].access, gen2.accessToken);
+    assert.equal(fetch.calls[0].refresh, null);
+    assert.equal(a.store.get().accessToken, gen2.accessToken);
+  });
+
+  it('a tab that never answers is waited for a bounded time, then the refresh goes on', async () => {
+    const now = clock(1_000);
+    const stored = pair({ iat: 980 });
+    const next = pair({ gen: 2, iat: 1_000 });
+    const { tabs: [a], fetch, channelName } = tabs(1, {
+      now, stored: [stored], respond: () => json({ data: {} }, { headers: withPair(next) }),
+    });
+    const silent = new BroadcastChannel(channelName);
+    silent.postMessage({ type: 'hello', from: 'silent' });
+    await settle();
+    await a.authFetch(URL, query);
+    silent.close();
+    assert.equal(fetch.calls.length, 1);
+    assert.equal(fetch.calls[0].refresh, stored.refreshToken);
+    assert.equal(a.store.get().accessToken, next.accessToken);
+  });
+
+  it('a logout naming another session is ignored; one naming the stored session logs out', async () => {
+    const s2 = pair({ sid: 's2' });
+    const { tabs: [b], channelName } = tabs(1, { stored: [s2] });
+    const other = new BroadcastChannel(channelName);
+    other.postMessage({ type: 'logout', from: 'other', sid: 's1' });
+    // Messages arrive in order: once gen 2 is stored, the logout before it has been handled.
+    other.postMessage({ type: 'tokens', from: 'other', pair: pair({ sid: 's2', gen: 2, iat: 1_001 }) });
+    await eventually(() => decodeJwtPayload(b.store.get()?.accessToken)?.gen === 2, { what: 'gen 2 in tab b' });
+    assert.deepEqual(b.loggedOut, []);
+    other.postMessage({ type: 'logout', from: 'other', sid: 's2' });
+    await eventually(() => b.loggedOut.length > 0, { what: 'tab b logged out' });
+    other.close();
+    assert.deepEqual(b.loggedOut, ['other-tab']);
+    assert.equal(b.store.get(), null);
+  });
+
+  it('a logout message names the session it ended', async () => {
+    const { tabs: [a], channelName } = tabs(1, { stored: [pair({ sid: 's7' })], respond: () => json({ data: { logout: true } }) });
+    const other = new BroadcastChannel(channelName);
+    const heard = [];
+    other.onmessage = ({ data }) => heard.push(data);
+    await a.authFetch.logout();
+    await eventually(() => heard.some((m) => m.type === 'logout'), { what: 'the logout message' });
+    other.close();
+    assert.equal(heard.find((m) => m.type === 'logout').sid, 's7');
+  });
+
+  it('a login message of a session that has ended does not log the tab back in', async () => {
+    const s1 = pair({ sid: 's1' });
+    const { tabs: [b], channelName } = tabs(1, { stored: [s1] });
+    const other = new BroadcastChannel(channelName);
+    other.postMessage({ type: 'logout', from: 'other', sid: 's1' });
+    other.postMessage({ type: 'login', from: 'other', pair: s1 });
+    other.postMessage({ type: 'login', from: 'other', pair: pair({ sid: 's3' }) });
+    await eventually(() => decodeJwtPayload(b.store.get()?.accessToken)?.sid === 's3', { what: 'session s3 in tab b' });
+    other.close();
+    assert.deepEqual(b.store.written.map((p) => decodeJwtPayload(p?.accessToken)?.sid ?? null), [null, 's3']);
   });
 
   it('a session the server refuses in one tab ends in all', async () => {
