@@ -80,7 +80,7 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         extra.forEach(factory -> modules.add(factory.create(dynamo, clock)));
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
                 new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),
-                config.maxBodyBytes());
+                config.maxBodyBytes(), tokens);
         return new Components(handler, tokens, hasher, users, metrics, events);
     }
 
