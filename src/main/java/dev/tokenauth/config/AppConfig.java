@@ -63,6 +63,33 @@ public record AppConfig(
     public static final String GRAPHQL_MAX_CHARACTERS = "GRAPHQL_MAX_CHARACTERS";
     public static final String INTROSPECTION_ENABLED = "INTROSPECTION_ENABLED";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    /** Where the access-token authorizer of other routes reads the JWKS. */
+    public static final String JWKS_URL = "JWKS_URL";
+
+    /** The process's settings: a JVM system property wins over the environment variable of its name. */
+    public static final UnaryOperator<String> PROCESS = name -> {
+        String property = System.getProperty(name);
+        return property != null ? property : System.getenv(name);
+    };
+
+    /** What the authorizer of other routes needs: the JWKS and the claims to require; no secret. */
+    public record Authorizer(URI jwksUrl, String issuer, String audience) {
+    }
+
+    /** The authorizer's settings, validated like the function's. */
+    public static Authorizer authorizer(UnaryOperator<String> source) {
+        var reader = new Reader(source, SecretFetcher.NONE);
+        URI jwks = reader.optional(JWKS_URL).map(value -> reader.uri(JWKS_URL, value)).orElse(null);
+        if (jwks == null && reader.problems.isEmpty()) {
+            reader.problems.add(JWKS_URL + " is not set (the URL of the service's /.well-known/jwks.json)");
+        }
+        var authorizer = new Authorizer(jwks, reader.string(TOKEN_ISSUER, "token-auth-graphql"),
+                reader.string(ACCESS_TOKEN_AUDIENCE, TokenSettings.DEFAULT_AUDIENCE));
+        if (!reader.problems.isEmpty()) {
+            throw new IllegalStateException("Invalid configuration: " + String.join("; ", reader.problems));
+        }
+        return authorizer;
+    }
     public static final String DEFAULT_METRICS_NAMESPACE = "TokenAuthGraphql";
 
     /** How long a replaced refresh token still yields its successor: see docs/security.md. */
