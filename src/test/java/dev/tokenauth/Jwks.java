@@ -22,6 +22,25 @@ public final class Jwks {
     private Jwks() {
     }
 
+    /**
+     * ES256 as the service signs (derived nonce, lower S) under the key derived from a secret: for
+     * tests that forge tokens with chosen claims.
+     */
+    public static com.auth0.jwt.algorithms.Algorithm es256(byte[] secret) {
+        var signer = new dev.tokenauth.token.LocalEs256Signer(secret);
+        return new com.auth0.jwt.algorithms.Algorithm("ES256", "SHA256withECDSA") {
+            @Override
+            public void verify(com.auth0.jwt.interfaces.DecodedJWT jwt) {
+                throw new UnsupportedOperationException("signs only");
+            }
+
+            @Override
+            public byte[] sign(byte[] content) {
+                return signer.sign(content);
+            }
+        };
+    }
+
     public static DefaultJWTProcessor<SecurityContext> processor(String jwksJson, String issuer, String audience,
                                                                  Instant now) throws java.text.ParseException {
         var processor = new DefaultJWTProcessor<SecurityContext>();

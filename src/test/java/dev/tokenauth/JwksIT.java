@@ -135,7 +135,6 @@ class JwksIT {
     }
 
     static Algorithm es256(byte[] secret) {
-        var key = Es256Keys.derive(secret);
-        return Algorithm.ECDSA256(key.publicKey(), key.privateKey());
+        return Jwks.es256(secret);
     }
 }

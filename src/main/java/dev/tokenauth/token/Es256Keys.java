@@ -32,6 +32,7 @@ public final class Es256Keys {
     private static final BigInteger P = ((ECFieldFp) P256.getCurve().getField()).getP();
     private static final BigInteger A = P256.getCurve().getA();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final BigInteger HALF_ORDER = P256.getOrder().shiftRight(1);
 
     private Es256Keys() {
     }
@@ -104,13 +105,42 @@ public final class Es256Keys {
         return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, P256));
     }
 
+    /**
+     * (R, S) and (R, n - S) both verify; the lower S is the one this service signs with and the
+     * only one it accepts (as Bitcoin's BIP 62 does), so nobody can turn a token into a second
+     * valid string without the key. The signature is R || S, 32 bytes each.
+     */
+    static byte[] lowS(byte[] signature) {
+        if (signature.length != 64) {
+            return signature;
+        }
+        BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64));
+        if (s.compareTo(HALF_ORDER) <= 0) {
+            return signature;
+        }
+        byte[] normalised = signature.clone();
+        byte[] low = fixed(P256.getOrder().subtract(s));
+        System.arraycopy(low, 0, normalised, 32, 32);
+        return normalised;
+    }
+
+    /** Whether an ES256 signature (R || S) has the lower S. */
+    static boolean hasLowS(byte[] signature) {
+        return signature.length == 64
+                && new BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64)).compareTo(HALF_ORDER) <= 0;
+    }
+
     /** A coordinate as RFC 7518 wants it: 32 bytes big-endian, base64url. */
     static String coordinate(BigInteger value) {
+        return BASE64URL.encodeToString(fixed(value));
+    }
+
+    private static byte[] fixed(BigInteger value) {
         byte[] raw = value.toByteArray();
         byte[] fixed = new byte[32];
         int length = Math.min(raw.length, 32);
         System.arraycopy(raw, raw.length - length, fixed, 32 - length, length);
-        return BASE64URL.encodeToString(fixed);
+        return fixed;
     }
 
     static boolean onCurve(ECPoint point) {

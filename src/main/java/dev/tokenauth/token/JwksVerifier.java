@@ -59,7 +59,7 @@ public final class JwksVerifier {
         try {
             DecodedJWT decoded = JWT.decode(token);
             JWTVerifier verifier = decoded.getKeyId() == null ? null : verifiers.get(decoded.getKeyId());
-            if (verifier == null || !TokenService.isCanonicalBase64Url(decoded.getSignature())) {
+            if (verifier == null || !TokenService.isCanonical(decoded)) {
                 return Optional.empty();
             }
             DecodedJWT verified = verifier.verify(decoded);

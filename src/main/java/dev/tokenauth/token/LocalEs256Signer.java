@@ -16,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  * its nonce comes from HMAC-SHA256 over the signing input under a key derived from the secret
  * (the idea of RFC 6979), not from a random generator. So the same token signs to the same string
  * (the refresh grace window mints a pair again), and environments restored from one SnapStart
- * snapshot can never reuse a nonce, which would reveal the key.
+ * snapshot can never reuse a nonce, which would reveal the key. S is the lower of its two valid
+ * values, so a token has one valid signature, not two.
  */
 public final class LocalEs256Signer implements AccessTokenSigner {
 
@@ -47,7 +48,7 @@ public final class LocalEs256Signer implements AccessTokenSigner {
             Signature signature = Signature.getInstance(SIGNATURE);
             signature.initSign(key.privateKey(), new NonceSource(key.nonceKey(), signingInput));
             signature.update(signingInput);
-            return signature.sign();
+            return Es256Keys.lowS(signature.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ES256 signing failed", e);
         }

@@ -190,7 +190,7 @@ public final class TokenService {
         try {
             DecodedJWT decoded = JWT.decode(token);
             KeyVerifier key = decoded.getKeyId() == null ? null : kind.verifiers().get(decoded.getKeyId());
-            if (key == null || !isCanonicalBase64Url(decoded.getSignature())) {
+            if (key == null || !isCanonical(decoded)) {
                 return Optional.empty();
             }
             DecodedJWT verified = key.verifier().verify(decoded);
@@ -284,7 +284,16 @@ public final class TokenService {
      * Base64url without padding has one spelling per byte string; decoders also accept others
      * (padding, nonzero unused bits in the last character). The signature is the one segment the
      * signature does not cover, so only its canonical spelling is accepted: one token, one string.
+     * For ES256, also only the lower of the two valid S values.
      */
+    static boolean isCanonical(DecodedJWT token) {
+        if (!isCanonicalBase64Url(token.getSignature())) {
+            return false;
+        }
+        return !AccessTokenSigner.ALGORITHM.equals(token.getAlgorithm())
+                || Es256Keys.hasLowS(Base64.getUrlDecoder().decode(token.getSignature()));
+    }
+
     static boolean isCanonicalBase64Url(String segment) {
         try {
             byte[] bytes = Base64.getUrlDecoder().decode(segment);

@@ -274,6 +274,26 @@ class TokenServiceTest {
     }
 
     @Test
+    void shouldRefuseTheOtherValidSignatureOfAnAccessTokenThatOtherVerifiersAccept() throws Exception {
+        String token = pair.accessToken();
+        byte[] signature = Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
+        var n = Es256Keys.P256.getOrder();
+        var s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64));
+        assertThat(s).isLessThanOrEqualTo(n.shiftRight(1));
+        byte[] highS = signature.clone();
+        byte[] other = n.subtract(s).toByteArray();
+        System.arraycopy(other, other.length - 32, highS, 32, 32);
+        String twin = token.substring(0, token.lastIndexOf('.') + 1)
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(highS);
+        String jwks = Event.JSON.writeValueAsString(java.util.Map.of("keys", service(NOW).jwks()));
+        // Mathematically valid, so a lenient verifier takes it: a second string for one token.
+        assertThat(Jwks.processor(jwks, "test-issuer", TokenSettings.DEFAULT_AUDIENCE, NOW).process(twin, null)
+                .getSubject()).isEqualTo("u-1");
+        assertThat(service(NOW).verifyAccess(twin)).isEmpty();
+        assertThat(service(NOW).verifyAccess(token)).contains(ADA);
+    }
+
+    @Test
     void shouldSignTheSameTokenToTheSameStringAndOtherTokensToOtherSignatures() {
         var signer = new LocalEs256Signer(ACCESS_KEY);
         byte[] input = "header.payload".getBytes(StandardCharsets.UTF_8);
@@ -352,10 +372,9 @@ class TokenServiceTest {
                 .withExpiresAt(NOW.plusSeconds(60)).withJWTId("token-1");
     }
 
-    /** ES256 under the P-256 key derived from a secret, randomised as java-jwt signs. */
+    /** ES256 under the P-256 key derived from a secret, as the service signs. */
     static Algorithm es256(byte[] secret) {
-        var key = Es256Keys.derive(secret);
-        return Algorithm.ECDSA256(key.publicKey(), key.privateKey());
+        return Jwks.es256(secret);
     }
 
     private static java.security.interfaces.ECKey ecKey384() {
