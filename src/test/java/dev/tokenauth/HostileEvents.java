@@ -482,7 +482,10 @@ final class HostileEvents {
                 description = "extra claims";
             }
         }
-        String token = builder.sign(Algorithm.HMAC256(secret));
+        if (!asRefresh) {
+            builder.withAudience(dev.tokenauth.token.TokenSettings.DEFAULT_AUDIENCE);
+        }
+        String token = builder.sign(algorithm(secret));
         setHeader(event, asRefresh ? "x-refresh-token" : "x-access-token", token);
         return new Hostile("odd-signed-tokens", description + (asRefresh ? " (refresh)" : " (access)"),
                 bytes(event), false, Expect.ANY, List.of(token));
@@ -495,7 +498,7 @@ final class HostileEvents {
         String[] parts = access.split("\\.");
         Principal principal = victim.principal();
         String wrongKey = "an-attacker-key-that-is-long-enough-" + random.nextInt(1_000_000);
-        return switch (random.nextInt(18)) {
+        return switch (random.nextInt(19)) {
             case 0 -> b64("{\"alg\":\"" + pick(random, "none", "None", "NONE", "nOnE") + "\",\"typ\":\"JWT\"}")
                     + "." + parts[1] + "." + pick(random, "", parts[2]);
             case 1 -> JWT.create().withIssuer(LambdaHarness.ISSUER).withSubject(principal.userId())
@@ -545,6 +548,11 @@ final class HostileEvents {
                     "null", "undefined", "[object Object]", "..", ".", "a.b.c", "e30.e30.", "e30.e30.e30");
             case 16 -> signed(random, principal, LambdaHarness.ACCESS_SECRET, "access",
                     builder -> builder.withIssuer(pick(random, "", "token-auth-graphql", LambdaHarness.ISSUER + " ", "evil")));
+            case 17 -> {
+                // The genuine signature's bytes, spelt otherwise: only the canonical spelling verifies.
+                List<String> spellings = otherSpellingsOfTheSignature(pick(random, access, refresh));
+                yield spellings.get(random.nextInt(spellings.size()));
+            }
             default -> b64("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"" + pick(random, "x", "access") + "\"}") + "."
                     + b64("{\"sub\":\"" + principal.userId() + "\",\"username\":\"" + principal.username()
                     + "\",\"cnt\":0,\"token_use\":\"access\",\"iss\":\"" + LambdaHarness.ISSUER + "\",\"iat\":"
@@ -576,13 +584,44 @@ final class HostileEvents {
         return abbreviate(shown.toString().replace("\n", " "));
     }
 
+    /**
+     * The token with the same signature bytes spelt otherwise in base64url: other values of the
+     * unused low bits of the last character, and padding.
+     */
+    static List<String> otherSpellingsOfTheSignature(String token) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        int last = alphabet.indexOf(signature.charAt(signature.length() - 1));
+        int unusedBits = (signature.length() * 6) % 8;
+        List<String> spellings = new ArrayList<>();
+        for (int low = 1; low < (1 << unusedBits); low++) {
+            spellings.add(token.substring(0, token.length() - 1)
+                    + alphabet.charAt((last & ~((1 << unusedBits) - 1)) | low));
+        }
+        int padding = (4 - signature.length() % 4) % 4;
+        spellings.add(token + "=".repeat(padding == 0 ? 4 : padding));
+        return spellings;
+    }
+
+    /** The key id the service gives a key: the ES256 key derived from the access secret, or the HMAC key. */
     private static String keyId(String key) {
-        return dev.tokenauth.token.TokenService.keyId(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return key.equals(LambdaHarness.ACCESS_SECRET)
+                ? dev.tokenauth.token.Es256Keys.keyId(dev.tokenauth.token.Es256Keys.publicKey(bytes))
+                : dev.tokenauth.token.TokenService.keyId(bytes);
+    }
+
+    /** How the service signs with a key: ES256 for the access secret, HS256 for the refresh secret. */
+    private static Algorithm algorithm(String key) {
+        return key.equals(LambdaHarness.ACCESS_SECRET)
+                ? JwksIT.es256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                : Algorithm.HMAC256(key);
     }
 
     private static String signed(Random random, Principal principal, String key, String use,
                                  java.util.function.Consumer<com.auth0.jwt.JWTCreator.Builder> tweak) {
         var builder = JWT.create().withKeyId(keyId(key)).withIssuer(LambdaHarness.ISSUER)
+                .withAudience(dev.tokenauth.token.TokenSettings.DEFAULT_AUDIENCE)
                 .withSubject(principal.userId())
                 .withClaim("username", principal.username()).withClaim("cnt", principal.tokenCount())
                 .withClaim("sid", principal.sessionId()).withClaim("gen", 0L)
@@ -592,7 +631,7 @@ final class HostileEvents {
             builder.withClaim("token_use", use);
         }
         tweak.accept(builder);
-        return builder.sign(Algorithm.HMAC256(key));
+        return builder.sign(algorithm(key));
     }
 
     private static String tamper(Random random, String payload, Principal principal) {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -425,7 +424,8 @@ class HostileInputIT {
      * that are no event, {@code body-*} a POST body for the loggedInUser event. Placeholders:
      * {@code @ACCESS@}, {@code @REFRESH@} (the victim's tokens), {@code @ACCESS_HEADER@},
      * {@code @ACCESS_PAYLOAD@}, {@code @ACCESS_SIG@}, {@code @REFRESH_PAYLOAD@}, {@code @REFRESH_SIG@}
-     * (their parts), {@code @VICTIM@}; a name with
+     * (their parts), {@code @ACCESS_OTHER_BITS@}, {@code @ACCESS_PADDED@}, {@code @REFRESH_OTHER_BITS@}
+     * (the tokens with their signature spelt otherwise), {@code @VICTIM@}; a name with
      * {@code forged} must not authenticate.
      */
     private Hostile corpusEvent(Path file) {
@@ -439,6 +439,11 @@ class HostileInputIT {
         // Read as Latin-1 and written back the same way: the bytes survive, invalid UTF-8 included.
         String[] access = victim.tokens().accessToken().split("\\.");
         String[] refresh = victim.tokens().refreshToken().split("\\.");
+        List<String> accessSpellings = HostileEvents.otherSpellingsOfTheSignature(victim.tokens().accessToken());
+        List<String> refreshSpellings = HostileEvents.otherSpellingsOfTheSignature(victim.tokens().refreshToken());
+        text = text.replace("@ACCESS_OTHER_BITS@", accessSpellings.get(0))
+                .replace("@ACCESS_PADDED@", accessSpellings.get(accessSpellings.size() - 1))
+                .replace("@REFRESH_OTHER_BITS@", refreshSpellings.get(refreshSpellings.size() - 2));
         text = text.replace("@ACCESS_HEADER@", access[0]).replace("@ACCESS_PAYLOAD@", access[1])
                 .replace("@ACCESS_SIG@", access[2]).replace("@REFRESH_PAYLOAD@", refresh[1])
                 .replace("@REFRESH_SIG@", refresh[2])

@@ -41,9 +41,12 @@ public record AppConfig(
     public static final String REFRESH_TOKEN_SECRET = "REFRESH_TOKEN_SECRET";
     /** Prefix of the variables holding the key a rotation replaced, still accepted for verification. */
     public static final String PREVIOUS_PREFIX = "PREVIOUS_";
+    /** Prefix of the variable holding the access key announced in the JWKS before it signs. */
+    public static final String NEXT_PREFIX = "NEXT_";
     /** Suffix of the variables that name a Secrets Manager secret instead of holding the value. */
     public static final String ARN_SUFFIX = "_ARN";
     public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
+    public static final String ACCESS_TOKEN_AUDIENCE = "ACCESS_TOKEN_AUDIENCE";
     public static final String ACCESS_TOKEN_TTL_SECONDS = "ACCESS_TOKEN_TTL_SECONDS";
     public static final String REFRESH_TOKEN_TTL_SECONDS = "REFRESH_TOKEN_TTL_SECONDS";
     public static final String REFRESH_GRACE_SECONDS = "REFRESH_GRACE_SECONDS";
@@ -63,6 +66,33 @@ public record AppConfig(
     public static final String GRAPHQL_MAX_CHARACTERS = "GRAPHQL_MAX_CHARACTERS";
     public static final String INTROSPECTION_ENABLED = "INTROSPECTION_ENABLED";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    /** Where the access-token authorizer of other routes reads the JWKS. */
+    public static final String JWKS_URL = "JWKS_URL";
+
+    /** The process's settings: a JVM system property wins over the environment variable of its name. */
+    public static final UnaryOperator<String> PROCESS = name -> {
+        String property = System.getProperty(name);
+        return property != null ? property : System.getenv(name);
+    };
+
+    /** What the authorizer of other routes needs: the JWKS and the claims to require; no secret. */
+    public record Authorizer(URI jwksUrl, String issuer, String audience) {
+    }
+
+    /** The authorizer's settings, validated like the function's. */
+    public static Authorizer authorizer(UnaryOperator<String> source) {
+        var reader = new Reader(source, SecretFetcher.NONE);
+        URI jwks = reader.optional(JWKS_URL).map(value -> reader.uri(JWKS_URL, value)).orElse(null);
+        if (jwks == null && reader.problems.isEmpty()) {
+            reader.problems.add(JWKS_URL + " is not set (the URL of the service's /.well-known/jwks.json)");
+        }
+        var authorizer = new Authorizer(jwks, reader.string(TOKEN_ISSUER, "token-auth-graphql"),
+                reader.string(ACCESS_TOKEN_AUDIENCE, TokenSettings.DEFAULT_AUDIENCE));
+        if (!reader.problems.isEmpty()) {
+            throw new IllegalStateException("Invalid configuration: " + String.join("; ", reader.problems));
+        }
+        return authorizer;
+    }
     public static final String DEFAULT_METRICS_NAMESPACE = "TokenAuthGraphql";
 
     /** How long a replaced refresh token still yields its successor: see docs/security.md. */
@@ -99,7 +129,8 @@ public record AppConfig(
         }
         var tokens = new TokenSettings(
                 reader.string(TOKEN_ISSUER, "token-auth-graphql"),
-                accessSecret, reader.previousSecret(ACCESS_TOKEN_SECRET),
+                reader.string(ACCESS_TOKEN_AUDIENCE, TokenSettings.DEFAULT_AUDIENCE),
+                accessSecret, reader.previousSecret(ACCESS_TOKEN_SECRET), reader.nextSecret(ACCESS_TOKEN_SECRET),
                 refreshSecret, reader.previousSecret(REFRESH_TOKEN_SECRET),
                 Duration.ofSeconds(reader.integer(ACCESS_TOKEN_TTL_SECONDS, 15 * 60, 10, 24 * 3600)),
                 Duration.ofSeconds(reader.integer(REFRESH_TOKEN_TTL_SECONDS, 7 * 24 * 3600, 60, 90 * 24 * 3600)),
@@ -181,6 +212,16 @@ public record AppConfig(
                         fetch(name + ARN_SUFFIX + " (previous version)", () -> secrets.fetchPrevious(arn)));
             }
             return value.map(text -> key(PREVIOUS_PREFIX + name, text));
+        }
+
+        /** The key announced before it signs: {@code NEXT_<NAME>}, or the pending version behind the ARN. */
+        Optional<byte[]> nextSecret(String name) {
+            Optional<String> value = optional(NEXT_PREFIX + name);
+            if (value.isEmpty() && optional(name).isEmpty()) {
+                value = optional(name + ARN_SUFFIX).flatMap(arn ->
+                        fetch(name + ARN_SUFFIX + " (pending version)", () -> secrets.fetchPending(arn)));
+            }
+            return value.map(text -> key(NEXT_PREFIX + name, text));
         }
 
         private byte[] key(String name, String text) {

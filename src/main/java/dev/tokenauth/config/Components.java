@@ -74,7 +74,7 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         modules.addAll(extra);
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
                 new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),
-                config.maxBodyBytes());
+                config.maxBodyBytes(), tokens);
         return new Components(handler, tokens, hasher, users, metrics, events);
     }
 

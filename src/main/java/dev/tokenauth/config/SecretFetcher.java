@@ -11,6 +11,11 @@ public interface SecretFetcher {
         return java.util.Optional.empty();
     }
 
+    /** The version a rotation will make current (staged, not yet signing), if the store keeps one. */
+    default java.util.Optional<String> fetchPending(String arn) {
+        return java.util.Optional.empty();
+    }
+
     /** For processes that must be given their secrets directly (local runs, tests). */
     SecretFetcher NONE = arn -> {
         throw new IllegalStateException("no secret store is configured");

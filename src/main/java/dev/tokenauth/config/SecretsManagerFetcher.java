@@ -1,6 +1,7 @@
 package dev.tokenauth.config;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -10,13 +11,30 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 
 /**
  * Reads secrets from AWS Secrets Manager, in the region the ARN names: the current version and,
- * for key rotation, the previous one. A client is built only when an ARN is actually configured,
- * and closed once the secrets are read.
+ * for key rotation, the previous one and a pending one. A client is built only when an ARN is
+ * actually configured, and closed once the secret is read.
  */
 public final class SecretsManagerFetcher implements SecretFetcher {
 
     /** The stage Secrets Manager gives the version that a rotation replaced. */
     static final String PREVIOUS_STAGE = "AWSPREVIOUS";
+    /** The stage of a version staged to become current: its key is announced before it signs. */
+    static final String PENDING_STAGE = "AWSPENDING";
+
+    private final Function<String, SecretsManagerClient> clientForRegion;
+
+    public SecretsManagerFetcher() {
+        this(region -> SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .build());
+    }
+
+    /** With clients built elsewhere: the tests' local endpoint. */
+    SecretsManagerFetcher(Function<String, SecretsManagerClient> clientForRegion) {
+        this.clientForRegion = clientForRegion;
+    }
 
     @Override
     public String fetch(String arn) {
@@ -25,19 +43,24 @@ public final class SecretsManagerFetcher implements SecretFetcher {
 
     @Override
     public Optional<String> fetchPrevious(String arn) {
+        return readStage(arn, PREVIOUS_STAGE);
+    }
+
+    @Override
+    public Optional<String> fetchPending(String arn) {
+        return readStage(arn, PENDING_STAGE);
+    }
+
+    private Optional<String> readStage(String arn, String stage) {
         try {
-            return read(arn, PREVIOUS_STAGE);
-        } catch (ResourceNotFoundException noPreviousVersion) {
+            return read(arn, stage);
+        } catch (ResourceNotFoundException noSuchVersion) {
             return Optional.empty();
         }
     }
 
-    private static Optional<String> read(String arn, String stage) {
-        try (var client = SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(regionOf(arn)))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .build()) {
+    private Optional<String> read(String arn, String stage) {
+        try (var client = clientForRegion.apply(regionOf(arn))) {
             return Optional.ofNullable(client.getSecretValue(request -> request.secretId(arn).versionStage(stage))
                     .secretString());
         }

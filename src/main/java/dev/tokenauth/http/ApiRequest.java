@@ -75,6 +75,19 @@ final class ApiRequest {
         return Optional.of(values.get(0));
     }
 
+    /** The domain API Gateway was called on (its own, not a header), or null. */
+    String domainName() {
+        var context = event.getRequestContext();
+        String domain = context == null ? null : context.getDomainName();
+        return domain == null || domain.isBlank() ? null : domain;
+    }
+
+    /** The path as the client sent it, with the stage or base path in front of the route's path. */
+    String pathWithStage() {
+        var context = event.getRequestContext();
+        return context == null || context.getPath() == null ? path() : context.getPath();
+    }
+
     Optional<String> queryParameter(String name) {
         Map<String, List<String>> multi = event.getMultiValueQueryStringParameters();
         if (multi != null && multi.get(name) != null && multi.get(name).size() > 1) {

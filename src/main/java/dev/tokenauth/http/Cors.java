@@ -10,7 +10,7 @@ import java.util.Map;
 final class Cors {
 
     static final String EXPOSED_HEADERS = "x-access-token,x-refresh-token";
-    private static final String ALLOWED_HEADERS = "content-type,accept,x-access-token,x-refresh-token";
+    private static final String ALLOWED_HEADERS = "content-type,accept,authorization,x-access-token,x-refresh-token";
     private static final String ALLOWED_METHODS = "GET,POST,OPTIONS";
     private static final String PREFLIGHT_MAX_AGE_SECONDS = "600";
 

@@ -18,7 +18,7 @@ import dev.tokenauth.graphql.GraphqlRequest;
 import dev.tokenauth.graphql.RequestContext;
 import dev.tokenauth.session.AuthOutcome;
 import dev.tokenauth.session.TokenMiddleware;
-import dev.tokenauth.user.User;
+import dev.tokenauth.token.TokenService;
 import dev.tokenauth.user.UserStoreUnavailableException;
 import graphql.ExecutionResult;
 import org.apache.commons.logging.Log;
@@ -56,13 +56,15 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
     private final GraphqlEngine engine;
     private final Cors cors;
     private final int maxBodyBytes;
+    private final WellKnownDocuments wellKnown;
 
     public GraphqlHttpHandler(TokenMiddleware middleware, GraphqlEngine engine, List<String> corsAllowedOrigins,
-                              int maxBodyBytes) {
+                              int maxBodyBytes, TokenService tokens) {
         this.middleware = middleware;
         this.engine = engine;
         this.cors = new Cors(corsAllowedOrigins);
         this.maxBodyBytes = maxBodyBytes;
+        this.wellKnown = new WellKnownDocuments(tokens, cors, MAPPER);
     }
 
     /**
@@ -115,6 +117,9 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
 
     private APIGatewayProxyResponseEvent route(ApiRequest request, String origin, String mediaType) {
         String path = request.path();
+        if (wellKnown.serves(path)) {
+            return wellKnown.respond(request, origin);
+        }
         if (!path.equals(GRAPHQL_PATH) && !path.equals(GRAPHQL_PATH + "/")) {
             throw new HttpException(RequestError.NOT_FOUND, "Not found: the GraphQL endpoint is " + GRAPHQL_PATH);
         }
@@ -132,7 +137,7 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
         }
         Caller caller = request.caller(firstValue(request, "user-agent"));
         AuthOutcome auth = middleware.authenticate(
-                request.header(ACCESS_TOKEN_HEADER).orElse(null),
+                AccessTokenHeaders.accessToken(request),
                 request.header(REFRESH_TOKEN_HEADER).orElse(null), caller);
         ExecutionResult result = engine.execute(graphqlRequest,
                 new RequestContext(auth.principal(), auth.liveUser(), caller));

@@ -17,7 +17,7 @@ import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.error.ApiError;
 import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.token.Principal;
-import dev.tokenauth.token.RefreshClaims;
+import dev.tokenauth.token.TokenClaims;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.token.TokenService;
 import dev.tokenauth.user.ConflictRetry.Attempt;
@@ -122,7 +122,7 @@ public final class SessionService {
      * still yields that same next pair for {@code refreshGrace} (concurrent requests of one
      * client); any older token is a replay, and ends every session of the user.
      */
-    public Optional<Refreshed> refresh(RefreshClaims claims, Caller caller) {
+    public Optional<Refreshed> refresh(TokenClaims claims, Caller caller) {
         Principal presented = claims.principal();
         return ConflictRetry.untilWritten(() -> {
             Optional<User> found = users.findByUsername(presented.username()).filter(user -> isLive(user, presented));

@@ -3,6 +3,7 @@ package dev.tokenauth.token;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,14 +27,17 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 
 /**
- * Mints and verifies the two kinds of token. Each kind has its own HS256 keys and a
- * {@code token_use} claim, so an access token never passes as a refresh token or the reverse;
- * {@code exp} is in seconds (the tutorial's milliseconds bug) and is required. Every token names
- * its key in {@code kid}: the current key and, during a rotation, the previous one verify; an
- * unknown {@code kid} is refused before any signature work.
+ * Mints and verifies the kinds of token. Access tokens are ES256 (see {@link AccessTokenSigner}),
+ * so that anyone holding the JWKS can verify them; refresh and device tokens never leave this
+ * service and are HS256. Each kind has its own keys and a {@code token_use} claim, so an access
+ * token never passes as a refresh token or the reverse; {@code exp} is in seconds and is
+ * required. Every token names its key in {@code kid}, which pins the algorithm: an unknown
+ * {@code kid} is refused before any signature work, and so is a signature segment that is not the
+ * one canonical base64url spelling of its bytes.
  *
  * <p>A pair is a pure function of (principal, generation, issue time): minting it again gives the
- * same strings, which is how concurrent refreshes of one client all receive the same new pair.
+ * same strings (ES256 nonces are derived, not drawn), which is how concurrent refreshes of one
+ * client all receive the same new pair.
  */
 public final class TokenService {
 
@@ -53,12 +56,28 @@ public final class TokenService {
     private final Kind refresh;
     private final Kind device;
     private final String issuer;
+    private final String audience;
     private final Clock clock;
+    private final List<ECPublicKey> publishedKeys;
 
+    /** Signs access tokens with the P-256 key derived from the access secret. */
     public TokenService(TokenSettings settings, Clock clock) {
+        this(settings, new LocalEs256Signer(settings.accessSecret()), clock);
+    }
+
+    public TokenService(TokenSettings settings, AccessTokenSigner signer, Clock clock) {
         this.issuer = settings.issuer();
+        this.audience = settings.audience();
         this.clock = clock;
-        this.access = kind("access", settings.accessSecret(), settings.previousAccessSecret(), settings.accessTtl());
+        // Published and accepted: the signing key, the next one (announced before it signs) and
+        // the previous one (until its last token expires).
+        var keys = new LinkedHashMap<String, ECPublicKey>();
+        keys.put(signer.keyId(), signer.publicKey());
+        settings.nextAccessSecret().map(Es256Keys::publicKey).ifPresent(key -> keys.putIfAbsent(Es256Keys.keyId(key), key));
+        settings.previousAccessSecret().map(Es256Keys::publicKey)
+                .ifPresent(key -> keys.putIfAbsent(Es256Keys.keyId(key), key));
+        this.publishedKeys = List.copyOf(keys.values());
+        this.access = accessKind(signer, keys, settings);
         this.refresh = kind("refresh", settings.refreshSecret(), settings.previousRefreshSecret(),
                 settings.refreshTtl());
         // Device tokens get a key of their own, derived from the refresh key: no new secret to
@@ -114,11 +133,24 @@ public final class TokenService {
     }
 
     public Optional<Principal> verifyAccess(String token) {
-        return verify(access, token).map(RefreshClaims::principal);
+        return verify(access, token).map(TokenClaims::principal);
     }
 
-    public Optional<RefreshClaims> verifyRefresh(String token) {
+    public Optional<TokenClaims> verifyRefresh(String token) {
         return verify(refresh, token);
+    }
+
+    /** The public keys access tokens are verified with, as a JWK Set's {@code keys} (RFC 7517). */
+    public List<Map<String, String>> jwks() {
+        return publishedKeys.stream().map(Es256Keys::jwk).toList();
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public String audience() {
+        return audience;
     }
 
     private String sign(Kind kind, Principal principal, long generation, Instant iat) {
@@ -128,9 +160,12 @@ public final class TokenService {
     private String sign(Kind kind, Principal principal, long generation, Instant iat, Instant notAfter) {
         Instant exp = iat.plus(kind.ttl());
         var builder = JWT.create();
-        if (kind == access && !principal.roles().isEmpty()) {
-            // Sorted: the same principal always gives the same token.
-            builder.withArrayClaim(ROLES, principal.roles().stream().sorted().toArray(String[]::new));
+        if (kind == access) {
+            builder.withAudience(audience);
+            if (!principal.roles().isEmpty()) {
+                // Sorted: the same principal always gives the same token.
+                builder.withArrayClaim(ROLES, principal.roles().stream().sorted().toArray(String[]::new));
+            }
         }
         return builder
                 .withKeyId(kind.currentKid())
@@ -153,17 +188,24 @@ public final class TokenService {
         }
         try {
             DecodedJWT decoded = JWT.decode(token);
-            JWTVerifier verifier = decoded.getKeyId() == null ? null : kind.verifiers().get(decoded.getKeyId());
-            if (verifier == null) {
+            KeyVerifier key = decoded.getKeyId() == null ? null : kind.verifiers().get(decoded.getKeyId());
+            if (key == null || !isCanonical(decoded)) {
                 return Optional.empty();
             }
-            return Optional.of(verifier.verify(decoded));
+            DecodedJWT verified = key.verifier().verify(decoded);
+            // java-jwt counts "exp": null as present and never expiring: times must be numbers.
+            Instant issuedAt = verified.getIssuedAtAsInstant();
+            if (issuedAt == null || verified.getExpiresAtAsInstant() == null
+                    || issuedAt.isAfter(key.issuedNoLaterThan())) {
+                return Optional.empty();
+            }
+            return Optional.of(verified);
         } catch (JWTVerificationException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
-    private Optional<RefreshClaims> verify(Kind kind, String token) {
+    private Optional<TokenClaims> verify(Kind kind, String token) {
         Optional<DecodedJWT> verified = decode(kind, token);
         if (verified.isEmpty()) {
             return Optional.empty();
@@ -180,7 +222,7 @@ public final class TokenService {
         if (roles.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new RefreshClaims(new Principal(jwt.getSubject(), username, count, session, roles.get()),
+        return Optional.of(new TokenClaims(new Principal(jwt.getSubject(), username, count, session, roles.get()),
                 generation));
     }
 
@@ -199,22 +241,67 @@ public final class TokenService {
     }
 
     private Kind kind(String use, byte[] secret, Optional<byte[]> previous, Duration ttl) {
-        Map<String, JWTVerifier> verifiers = new LinkedHashMap<>();
+        Map<String, KeyVerifier> verifiers = new LinkedHashMap<>();
         Algorithm signer = Algorithm.HMAC256(secret);
-        verifiers.put(keyId(secret), verifier(use, signer));
-        previous.ifPresent(key -> verifiers.putIfAbsent(keyId(key), verifier(use, Algorithm.HMAC256(key))));
+        verifiers.put(keyId(secret), new KeyVerifier(verifier(use, signer, null), Instant.MAX));
+        previous.ifPresent(key -> verifiers.putIfAbsent(keyId(key),
+                new KeyVerifier(verifier(use, Algorithm.HMAC256(key), null), Instant.MAX)));
         return new Kind(use, signer, keyId(secret), Map.copyOf(verifiers), ttl);
     }
 
-    private JWTVerifier verifier(String use, Algorithm algorithm) {
-        // The algorithm is pinned by the key: "none" and RS/ES tokens fail before any claim is read.
-        var verification = (JWTVerifier.BaseVerification) JWT.require(algorithm)
+    private Kind accessKind(AccessTokenSigner signer, Map<String, ECPublicKey> keys, TokenSettings settings) {
+        Map<String, KeyVerifier> verifiers = new LinkedHashMap<>();
+        keys.forEach((kid, key) -> verifiers.put(kid,
+                new KeyVerifier(verifier("access", Algorithm.ECDSA256(key, null), audience), Instant.MAX)));
+        // HS256 access tokens of the secrets' own key ids, as minted before access tokens were
+        // ES256: accepted only if issued before this process started, so they die within one
+        // access-token lifetime of the deployment, and nothing new can be minted that way.
+        Instant started = clock.instant();
+        verifiers.putIfAbsent(keyId(settings.accessSecret()), new KeyVerifier(
+                verifier("access", Algorithm.HMAC256(settings.accessSecret()), null), started));
+        settings.previousAccessSecret().ifPresent(key -> verifiers.putIfAbsent(keyId(key),
+                new KeyVerifier(verifier("access", Algorithm.HMAC256(key), null), started)));
+        return new Kind("access", new SignerAlgorithm(signer), signer.keyId(), Map.copyOf(verifiers),
+                settings.accessTtl());
+    }
+
+    private JWTVerifier verifier(String use, Algorithm algorithm, String requiredAudience) {
+        // The algorithm is pinned by the key: "none" and other algorithms fail before any claim is read.
+        var verification = JWT.require(algorithm)
                 .withIssuer(issuer)
                 .withClaim(TOKEN_USE, use)
                 .withClaimPresence("exp")
                 .withClaimPresence("iat")
                 .acceptLeeway(0);
-        return verification.build(clock);
+        if (requiredAudience != null) {
+            verification.withAudience(requiredAudience);
+        }
+        // java-jwt's build() is build(Clock.systemUTC()), and its javadoc reserves build(Clock) for
+        // tests: this process passes Clock.systemUTC() (config), the tests a clock they move.
+        return ((JWTVerifier.BaseVerification) verification).build(clock);
+    }
+
+    /**
+     * Base64url without padding has one spelling per byte string; decoders also accept others
+     * (padding, nonzero unused bits in the last character). The signature is the one segment the
+     * signature does not cover, so only its canonical spelling is accepted: one token, one string.
+     * For ES256, also only the lower of the two valid S values.
+     */
+    static boolean isCanonical(DecodedJWT token) {
+        if (!isCanonicalBase64Url(token.getSignature())) {
+            return false;
+        }
+        return !AccessTokenSigner.ALGORITHM.equals(token.getAlgorithm())
+                || Es256Keys.hasLowS(Base64.getUrlDecoder().decode(token.getSignature()));
+    }
+
+    static boolean isCanonicalBase64Url(String segment) {
+        try {
+            byte[] bytes = Base64.getUrlDecoder().decode(segment);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(segment);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A key's public name: the start of its SHA-256, which says nothing about the key itself. */
@@ -246,7 +333,31 @@ public final class TokenService {
     }
 
     /** One kind of token: its claim value, signing key, verifiers by key id, lifetime. */
-    private record Kind(String use, Algorithm signer, String currentKid, Map<String, JWTVerifier> verifiers,
+    private record Kind(String use, Algorithm signer, String currentKid, Map<String, KeyVerifier> verifiers,
                         Duration ttl) {
+    }
+
+    /** A key's verifier, and the latest issue time it accepts. */
+    private record KeyVerifier(JWTVerifier verifier, Instant issuedNoLaterThan) {
+    }
+
+    /** java-jwt's view of the signer port; signs only (verification uses the public keys). */
+    private static final class SignerAlgorithm extends Algorithm {
+        private final AccessTokenSigner signer;
+
+        SignerAlgorithm(AccessTokenSigner signer) {
+            super(AccessTokenSigner.ALGORITHM, "SHA256withECDSA");
+            this.signer = signer;
+        }
+
+        @Override
+        public void verify(DecodedJWT jwt) {
+            throw new UnsupportedOperationException("signs only");
+        }
+
+        @Override
+        public byte[] sign(byte[] content) {
+            return signer.sign(content);
+        }
     }
 }

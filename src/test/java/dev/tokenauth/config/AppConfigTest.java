@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.tokenauth.token.TokenSettings;
 import org.junit.jupiter.api.Test;
 
 class AppConfigTest {
@@ -149,6 +150,37 @@ class AppConfigTest {
         assertThat(fromStore.tokens().previousAccessSecret()).hasValueSatisfying(
                 key -> assertThat(new String(key)).isEqualTo("o".repeat(40)));
         assertThat(fromStore.tokens().previousRefreshSecret()).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheNextAccessKeyFromAVariableOrTheSecretsPendingVersionAndTheAudience() {
+        var plain = env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH,
+                "NEXT_ACCESS_TOKEN_SECRET", "n".repeat(32), "ACCESS_TOKEN_AUDIENCE", "orders-api"));
+        AppConfig fromVariables = AppConfig.load(plain::get);
+        assertThat(fromVariables.tokens().nextAccessSecret()).hasValueSatisfying(
+                key -> assertThat(new String(key)).isEqualTo("n".repeat(32)));
+        assertThat(fromVariables.tokens().audience()).isEqualTo("orders-api");
+        assertThat(AppConfig.load(env(Map.of("ACCESS_TOKEN_SECRET", ACCESS, "REFRESH_TOKEN_SECRET", REFRESH))::get)
+                .tokens().audience()).isEqualTo(TokenSettings.DEFAULT_AUDIENCE);
+
+        var arns = env(Map.of("ACCESS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:access",
+                "REFRESH_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:refresh"));
+        AppConfig fromStore = AppConfig.load(arns::get, new SecretFetcher() {
+            @Override
+            public String fetch(String arn) {
+                return arn.endsWith("access") ? ACCESS : REFRESH;
+            }
+
+            @Override
+            public java.util.Optional<String> fetchPending(String arn) {
+                return java.util.Optional.of("q".repeat(40));
+            }
+        });
+        assertThat(fromStore.tokens().nextAccessSecret()).hasValueSatisfying(
+                key -> assertThat(new String(key)).isEqualTo("q".repeat(40)));
+        assertThatThrownBy(() -> AppConfig.load(env(Map.of("ACCESS_TOKEN_SECRET", ACCESS,
+                "REFRESH_TOKEN_SECRET", REFRESH, "NEXT_ACCESS_TOKEN_SECRET", "short"))::get))
+                .hasMessageContaining("NEXT_ACCESS_TOKEN_SECRET is shorter than 32 bytes");
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.tokenauth.example.notes.NotesModuleFactory;
 import dev.tokenauth.local.ModuleTables;
 import dev.tokenauth.module.ModuleTable;
 import dev.tokenauth.ops.Metrics;
+import dev.tokenauth.token.TokenSettings;
 import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import org.junit.jupiter.api.Test;
@@ -106,12 +107,66 @@ class TemplateTest {
             assertThat(properties.get("RestApiId")).isEqualTo(Map.of("Ref", "GraphqlApi"));
             routes.add(properties.get("Method") + " " + properties.get("Path"));
         });
-        assertThat(routes).containsExactlyInAnyOrder("GET /graphql", "POST /graphql", "OPTIONS /graphql");
+        assertThat(routes).containsExactlyInAnyOrder("GET /graphql", "POST /graphql", "OPTIONS /graphql",
+                "GET /.well-known/jwks.json", "GET /.well-known/openid-configuration");
         Map<String, Object> gatewayResponses = map(template.properties("GraphqlApi"), "GatewayResponses");
         for (String kind : List.of("DEFAULT_4XX", "DEFAULT_5XX")) {
             Map<String, Object> headers = map(map(map(gatewayResponses, kind), "ResponseParameters"), "Headers");
             assertThat(headers).containsKey("Access-Control-Allow-Origin");
         }
+    }
+
+    @Test
+    void tokensCarryTheIssuerAndAudienceParametersWhoseDefaultsAreTheCodes() {
+        Map<String, Object> parameters = map(template.root, "Parameters");
+        assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.TOKEN_ISSUER)).isEqualTo(Map.of("Ref", "TokenIssuer"));
+        assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.ACCESS_TOKEN_AUDIENCE))
+                .isEqualTo(Map.of("Ref", "AccessTokenAudience"));
+        assertThat(map(parameters, "TokenIssuer").get("Default")).isEqualTo(
+                AppConfig.load(Map.of(AppConfig.ACCESS_TOKEN_SECRET, "a".repeat(32), AppConfig.REFRESH_TOKEN_SECRET,
+                        "r".repeat(32))::get).tokens().issuer());
+        assertThat(map(parameters, "AccessTokenAudience").get("Default")).isEqualTo(TokenSettings.DEFAULT_AUDIENCE);
+        assertThat(map(map(template.root, "Outputs"), "JwksUrl").get("Value").toString())
+                .contains("/.well-known/jwks.json");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theProtectedExampleIsOffByDefaultAndItsAuthorizerHasNoSecretAndNoPermission() throws Exception {
+        assertThat(map(map(template.root, "Parameters"), "ProtectedExample").get("Default")).isEqualTo("false");
+        for (String id : List.of("AccessTokenAuthorizerFunction", "ExampleApi", "ExampleFunction")) {
+            assertThat(template.resource(id).get("Condition")).as(id).isEqualTo("HasProtectedExample");
+        }
+        for (String function : List.of("AccessTokenAuthorizerFunction", "ExampleFunction")) {
+            Map<String, Object> properties = template.properties(function);
+            String[] handler = ((String) properties.get("Handler")).split("::");
+            assertThat(Class.forName(handler[0]).getMethod(handler[1], java.io.InputStream.class,
+                    java.io.OutputStream.class, Context.class)).isNotNull();
+            assertThat(properties.get("CodeUri")).isEqualTo(template.properties(FUNCTION).get("CodeUri"));
+            assertThat(properties).as("%s: no policy, so no AWS permission beyond its logs", function)
+                    .doesNotContainKeys("Policies", "Role");
+        }
+        Map<String, Object> env = template.functionEnvironment("AccessTokenAuthorizerFunction");
+        Set<String> read = new LinkedHashSet<>();
+        AppConfig.authorizer(name -> {
+            read.add(name);
+            return name.equals(AppConfig.JWKS_URL) ? "https://example.com/.well-known/jwks.json" : null;
+        });
+        env.keySet().forEach(name -> assertThat(read.contains(name) || PLATFORM_VARIABLES.contains(name))
+                .as("the authorizer gets %s, which nothing reads", name).isTrue());
+        assertThat(env).doesNotContainKeys(AppConfig.ACCESS_TOKEN_SECRET + AppConfig.ARN_SUFFIX,
+                AppConfig.REFRESH_TOKEN_SECRET + AppConfig.ARN_SUFFIX);
+        assertThat(env.get(AppConfig.JWKS_URL).toString()).contains("${GraphqlApi}", "/.well-known/jwks.json");
+        assertThat(env.get(AppConfig.TOKEN_ISSUER)).isEqualTo(template.functionEnvironment(FUNCTION).get(AppConfig.TOKEN_ISSUER));
+        assertThat(env.get(AppConfig.ACCESS_TOKEN_AUDIENCE))
+                .isEqualTo(template.functionEnvironment(FUNCTION).get(AppConfig.ACCESS_TOKEN_AUDIENCE));
+        Map<String, Object> auth = map(template.properties("ExampleApi"), "Auth");
+        assertThat(auth.get("DefaultAuthorizer")).isEqualTo("AccessToken");
+        Map<String, Object> authorizer = map(map(auth, "Authorizers"), "AccessToken");
+        assertThat(authorizer.get("FunctionArn")).isEqualTo(Map.of("Fn::GetAtt", List.of("AccessTokenAuthorizerFunction", "Arn")));
+        assertThat(map(authorizer, "Identity").get("Header")).isEqualTo("Authorization");
+        Map<String, Object> hello = map(map(map(template.properties("ExampleFunction"), "Events"), "Hello"), "Properties");
+        assertThat(hello.get("RestApiId")).isEqualTo(Map.of("Ref", "ExampleApi"));
     }
 
     @Test

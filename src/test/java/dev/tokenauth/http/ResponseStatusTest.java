@@ -46,12 +46,13 @@ class ResponseStatusTest {
         }
     };
 
+    private final TokenService tokens = new TokenService(new TokenSettings("test", key('a'), key('r'),
+            Duration.ofMinutes(15), Duration.ofDays(7)), Clock.systemUTC());
     private final GraphqlHttpHandler handler = new GraphqlHttpHandler(
             // No token is sent, so the middleware never asks the account service.
-            new TokenMiddleware(new TokenService(new TokenSettings("test", key('a'), key('r'), Duration.ofMinutes(15),
-                    Duration.ofDays(7)), Clock.systemUTC()), null),
+            new TokenMiddleware(tokens, null),
             new GraphqlEngine(List.of(module), GraphqlLimits.DEFAULTS, principal -> Optional.empty()),
-            List.of("*"), 64 * 1024);
+            List.of("*"), 64 * 1024, tokens);
 
     @Test
     void aFailingFieldBesideDataIsA200() {

@@ -15,7 +15,7 @@ import dev.tokenauth.error.ApiError;
 import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.memory.TestAccounts;
 import dev.tokenauth.token.Principal;
-import dev.tokenauth.token.RefreshClaims;
+import dev.tokenauth.token.TokenClaims;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
@@ -29,7 +29,7 @@ class SessionServiceTest {
     @Test
     void shouldHandTheReplacedTokenTheNewPairUntilTheLastSecondOfTheGraceWindowAndEndEverySessionOneSecondLater() {
         TokenPair gen0 = accounts.register("ada");
-        RefreshClaims old = claims(gen0);
+        TokenClaims old = claims(gen0);
         accounts.clock.advance(Duration.ofMinutes(20).plusMillis(400));
         TokenPair gen1 = sessions.refresh(old, CALLER).orElseThrow().tokens();
 
@@ -50,7 +50,7 @@ class SessionServiceTest {
         TokenPair pair = accounts.register("ada");
         Instant login = accounts.clock.instant();
         Instant end = login.plus(TestAccounts.SESSIONS.maxLifetime());
-        RefreshClaims claims = claims(pair);
+        TokenClaims claims = claims(pair);
         // A refresh every six days keeps the refresh token (seven days) alive until the session's end.
         while (accounts.clock.instant().plus(Duration.ofDays(6)).isBefore(end)) {
             accounts.clock.advance(Duration.ofDays(6));
@@ -61,7 +61,7 @@ class SessionServiceTest {
         assertThat(JWT.decode(pair.accessToken()).getExpiresAtAsInstant()).isBeforeOrEqualTo(end);
 
         accounts.clock.set(end.minusSeconds(1));
-        RefreshClaims lastSecond = claims(pair);
+        TokenClaims lastSecond = claims(pair);
         accounts.clock.set(end);
         assertThat(sessions.refresh(lastSecond, CALLER)).isEmpty();
         assertThat(accounts.tokens.verifyRefresh(pair.refreshToken())).isEmpty();
@@ -126,7 +126,7 @@ class SessionServiceTest {
                 .singleElement().satisfies(e -> assertThat(e.sessionId()).isEqualTo(adaPhone.sessionId()));
     }
 
-    private RefreshClaims claims(TokenPair pair) {
+    private TokenClaims claims(TokenPair pair) {
         return accounts.tokens.verifyRefresh(pair.refreshToken()).orElseThrow();
     }
 }
