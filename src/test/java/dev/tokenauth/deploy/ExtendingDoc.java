@@ -29,11 +29,11 @@ final class ExtendingDoc {
         return blocks;
     }
 
-    /** The template lines a module adds (the doc's one YAML block). */
-    static String moduleTemplateLines() {
-        List<String> yaml = blocks("yaml");
+    /** The template lines the doc tells a module to add: the one YAML block that declares {@code resource}. */
+    static String moduleTemplateLines(String resource) {
+        List<String> yaml = blocks("yaml").stream().filter(block -> block.contains("\n  " + resource + ":\n")).toList();
         if (yaml.size() != 1) {
-            throw new AssertionError("docs/extending.md should have exactly one yaml block, the module's template lines");
+            throw new AssertionError("docs/extending.md should have exactly one yaml block declaring " + resource);
         }
         return yaml.get(0);
     }

@@ -195,7 +195,7 @@ class TemplateTest {
 
     @Test
     void aModulesTemplateLinesFromTheDocsPassAndAStatementOnEverythingFails() {
-        SamTemplate fragment = SamTemplate.parse(ExtendingDoc.moduleTemplateLines());
+        SamTemplate fragment = SamTemplate.parse(ExtendingDoc.moduleTemplateLines(NotesModuleFactory.TABLE.resource()));
         SamTemplate withModule = template.with(fragment);
         Map<String, Set<String>> allowed = dynamoDbCallsByTable();
         assertThat(policyViolations(withModule, allowed)).isEmpty();
@@ -204,10 +204,10 @@ class TemplateTest {
         assertThat(template.with(fragment).functionEnvironment(FUNCTION))
                 .containsEntry(NotesModuleFactory.TABLE.nameSetting(), Map.of("Ref", NotesModuleFactory.TABLE.resource()));
 
-        SamTemplate onEverything = template.with(SamTemplate.parse(ExtendingDoc.moduleTemplateLines()
+        SamTemplate onEverything = template.with(SamTemplate.parse(ExtendingDoc.moduleTemplateLines(NotesModuleFactory.TABLE.resource())
                 .replace("!GetAtt " + NotesModuleFactory.TABLE.resource() + ".Arn", "'*'")));
         assertThat(policyViolations(onEverything, allowed)).isNotEmpty();
-        SamTemplate moreThanItCalls = template.with(SamTemplate.parse(ExtendingDoc.moduleTemplateLines()
+        SamTemplate moreThanItCalls = template.with(SamTemplate.parse(ExtendingDoc.moduleTemplateLines(NotesModuleFactory.TABLE.resource())
                 .replace("dynamodb:Query", "dynamodb:Scan")));
         assertThat(policyViolations(moreThanItCalls, allowed)).anyMatch(v -> v.contains("dynamodb:Scan"));
     }
