@@ -37,6 +37,9 @@ class AccountAttackIT {
             + "login(username: $username, password: $password, deviceToken: $deviceToken) "
             + "{ accessToken refreshToken deviceToken } }";
 
+    /** The default {@code MAX_SESSIONS}: the most sessions one user has at once. */
+    private static final int MAX_SESSIONS = 10;
+
     private final LambdaHarness lambda = LambdaHarness.get();
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
@@ -76,9 +79,11 @@ class AccountAttackIT {
     void registrationsFromOneSourceAddressAreLimitedPerHour() {
         String address = "192.0.2." + ThreadLocalRandom.current().nextInt(1, 255);
         int limit = 20;
-        for (int i = 0; i < limit; i++) {
-            // Refused names cost no hashing, and still count.
-            assertThat(register(address, "no").firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+        String taken = uniqueName();
+        assertThat(register(address, taken).firstErrorCode()).isNull();
+        for (int i = 1; i < limit; i++) {
+            // Probing a taken name could have created an account: it counts.
+            assertThat(register(address, taken).firstErrorCode()).isEqualTo("USERNAME_TAKEN");
         }
         LambdaResponse refused = register(address, uniqueName());
         assertThat(refused.firstErrorCode()).isEqualTo("REGISTRATION_THROTTLED");
@@ -86,6 +91,41 @@ class AccountAttackIT {
                 .isBetween(1L, 3600L);
         assertThat(register("198.18.0." + ThreadLocalRandom.current().nextInt(1, 255), uniqueName()).firstErrorCode())
                 .isNull();
+    }
+
+    @Test
+    void registrationsAreCountedPerIpv6NetworkWhateverTheSpellingOfTheAddress() {
+        int network = ThreadLocalRandom.current().nextInt(1, 0xffff);
+        String prefix = String.format("2001:db8:%x:%x", ThreadLocalRandom.current().nextInt(1, 0xffff), network);
+        String expanded = String.format("2001:0DB8:%04X:%04X", Integer.parseInt(prefix.split(":")[2], 16), network);
+        String taken = uniqueName();
+        assertThat(register(prefix + "::1", taken).firstErrorCode()).isNull();
+        for (int i = 1; i < 20; i++) {
+            // Other hosts of one /64, in lower case, upper case and uncompressed.
+            String address = switch (i % 3) {
+                case 0 -> prefix + "::" + Integer.toHexString(i);
+                case 1 -> (prefix + "::" + Integer.toHexString(i)).toUpperCase();
+                default -> expanded + ":0000:0000:0000:" + String.format("%04x", i);
+            };
+            assertThat(register(address, taken).firstErrorCode()).as(address).isEqualTo("USERNAME_TAKEN");
+        }
+        assertThat(register(prefix + ":ffff:ffff:ffff:ffff", uniqueName()).firstErrorCode())
+                .isEqualTo("REGISTRATION_THROTTLED");
+        assertThat(register(expanded.toLowerCase() + "::1", uniqueName()).firstErrorCode())
+                .isEqualTo("REGISTRATION_THROTTLED");
+        String otherNetwork = String.format("2001:db8:%x:%x::1", ThreadLocalRandom.current().nextInt(1, 0xffff),
+                (network + 1) & 0xffff);
+        assertThat(register(otherNetwork, uniqueName()).firstErrorCode()).isNull();
+    }
+
+    @Test
+    void malformedRegistrationsDoNotSpendTheAddressesBudget() {
+        String address = "203.0.113." + ThreadLocalRandom.current().nextInt(1, 255);
+        for (int i = 0; i < 25; i++) {
+            assertThat(register(address, "no").firstErrorCode()).isEqualTo("BAD_USER_INPUT");
+        }
+        LambdaResponse legitimate = register(address, uniqueName());
+        assertThat(legitimate.firstErrorCode()).as(legitimate.body()).isNull();
     }
 
     @Test
@@ -106,6 +146,44 @@ class AccountAttackIT {
             }
             assertThat(newRefreshTokens).hasSize(1).doesNotContainNull();
             pair = new TokenPair(responses.get(0).header("x-access-token"), newRefreshTokens.iterator().next());
+        }
+    }
+
+    @Test
+    void everySessionOfOneUserRefreshingAtTheSameMomentGetsItsNextPair() throws Exception {
+        String name = uniqueName();
+        register(name);
+        var sessionPool = Executors.newFixedThreadPool(MAX_SESSIONS);
+        try {
+            List<TokenPair> pairs = new ArrayList<>();
+            for (int i = 0; i < MAX_SESSIONS; i++) {
+                LambdaResponse response = login(name, PASSWORD, null);
+                pairs.add(new TokenPair(response.data("login").path("accessToken").stringValue(),
+                        response.data("login").path("refreshToken").stringValue()));
+            }
+            for (int round = 0; round < Integer.getInteger("contention.rounds", 5); round++) {
+                var start = new CountDownLatch(1);
+                List<Future<LambdaResponse>> futures = new ArrayList<>();
+                for (TokenPair pair : pairs) {
+                    futures.add(sessionPool.submit(() -> {
+                        start.await();
+                        // Only the refresh token: every request rotates its own session.
+                        return lambda.invoke(Event.load("logged-in-user.json").header("x-refresh-token", pair.refreshToken()));
+                    }));
+                }
+                start.countDown();
+                List<TokenPair> next = new ArrayList<>();
+                for (Future<LambdaResponse> future : futures) {
+                    LambdaResponse response = future.get();
+                    assertThat(response.status()).as("round %d: %s", round, response.body()).isEqualTo(200);
+                    assertThat(response.data("loggedInUser").path("username").stringValue()).isEqualTo(name);
+                    next.add(new TokenPair(response.header("x-access-token"), response.header("x-refresh-token")));
+                }
+                assertThat(next).extracting(TokenPair::refreshToken).doesNotContainNull().doesNotHaveDuplicates();
+                pairs = next;
+            }
+        } finally {
+            sessionPool.shutdownNow();
         }
     }
 
