@@ -54,9 +54,24 @@ class AccountAttackIT {
         register(name);
         List<String> codes = all(40, () -> plainLogin(name, "wrong password, guess").firstErrorCode());
 
-        // Every attempt that was not refused as throttled had its password checked.
-        assertThat(codes).filteredOn("INVALID_CREDENTIALS"::equals).hasSize(LoginBackoff.DEFAULT.freeAttempts());
-        assertThat(codes).filteredOn("LOGIN_THROTTLED"::equals).hasSize(40 - LoginBackoff.DEFAULT.freeAttempts());
+        // Decided by the stored counter, not by how fast the burst ran: every checked attempt took a
+        // place in the count, every other one was refused unchecked, and the free attempts were all
+        // checked before the first lock. A burst slower than the first lock (5 s) may check one more
+        // attempt per lock that ended: then the count, with its doubled locks, says so.
+        var counter = lambda.dynamo.getItem(r -> r.tableName(lambda.table).consistentRead(true)
+                .key(Map.of("username", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                        "login-attempts#" + name)))).item();
+        int counted = Integer.parseInt(counter.get("failures").n());
+        int free = LoginBackoff.DEFAULT.freeAttempts();
+        assertThat(codes).filteredOn("INVALID_CREDENTIALS"::equals).hasSize(counted);
+        assertThat(codes).filteredOn("LOGIN_THROTTLED"::equals).hasSize(40 - counted);
+        assertThat(codes).containsOnly("INVALID_CREDENTIALS", "LOGIN_THROTTLED");
+        assertThat(counted).isGreaterThanOrEqualTo(free);
+        // Each attempt after the free ones locked the name for twice as long as the one before: the
+        // stored lock is the one the last counted attempt set, so at most one check per lock window.
+        long lockSeconds = Long.parseLong(counter.get("lockedUntil").n()) - (Long.parseLong(counter.get("expiresAt").n())
+                - LoginBackoff.DEFAULT.memory().toSeconds());
+        assertThat(lockSeconds).isEqualTo(Math.min(5L << (counted - free), LoginBackoff.DEFAULT.maxLock().toSeconds()));
     }
 
     @Test
