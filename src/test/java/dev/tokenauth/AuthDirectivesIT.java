@@ -100,7 +100,10 @@ class AuthDirectivesIT {
         assertThat(JWT.decode(next.accessToken()).getClaim("roles").asList(String.class)).containsExactly("moderator");
 
         LambdaResponse unknown = graphql(GRANT, Map.of("u", uniqueName(), "r", "moderator"), adminTokens.accessToken());
+        // A field error: the request itself succeeded, so the status is 200 with the code in the body.
         assertThat(unknown.firstErrorCode()).isEqualTo("NOT_FOUND");
+        assertThat(unknown.status()).isEqualTo(200);
+        assertThat(unknown.json().path("data").path("grantRole").isNull()).isTrue();
         LambdaResponse badRole = graphql(GRANT, Map.of("u", target, "r", "Not A Role"), adminTokens.accessToken());
         assertThat(badRole.firstErrorCode()).isEqualTo("BAD_USER_INPUT");
     }

@@ -13,6 +13,7 @@ import dev.tokenauth.http.GraphqlHttpHandler;
 import dev.tokenauth.ops.SecurityEventLog;
 import dev.tokenauth.token.TokenPair;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -27,6 +28,7 @@ class LogSafetyIT {
         String password = "log-probe-" + name + "-passphrase";
         List<String> secrets = new ArrayList<>(List.of(password, LambdaHarness.ACCESS_SECRET, LambdaHarness.REFRESH_SECRET));
 
+        var serverError = new LambdaResponse[1];
         var logs = LogCapture.start();
         String captured = capture(logs, () -> {
             var registered = lambda.invoke(Event.load("register.json").variables(credentials(name, password)));
@@ -74,7 +76,16 @@ class LogSafetyIT {
                     .header("x-access-token", changedAccess));
             // Not an API Gateway event: the handler logs a warning, inside the invocation.
             lambda.invokeRaw("\"not an event\"".getBytes(StandardCharsets.UTF_8));
+            // A user item the adapter cannot read: a 500, with its error line and its ServerErrors line.
+            String broken = uniqueName();
+            lambda.dynamo.putItem(request -> request.tableName(lambda.table).item(java.util.Map.of(
+                    "username", AttributeValue.fromS(broken), "userId", AttributeValue.fromS("not-a-whole-user"))));
+            serverError[0] = lambda.invoke(Event.load("login.json").variables(credentials(broken, password)));
         });
+        assertThat(serverError[0].status()).as(serverError[0].body()).isGreaterThanOrEqualTo(500);
+        assertThat(logs.output().lines().filter(line -> line.contains("\"message\":\"ServerErrors\"")))
+                .singleElement().satisfies(line -> assertThat(line).contains("\"level\":\"ERROR\"",
+                        "\"" + SecurityEventLog.AWS_REQUEST_ID + "\":"));
 
         assertThat(secrets).doesNotContainNull().allSatisfy(secret -> assertThat(secret).isNotBlank());
         for (String secret : secrets) {

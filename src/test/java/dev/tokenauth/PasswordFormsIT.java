@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
+import dev.tokenauth.user.PasswordHasher;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -42,11 +43,11 @@ class PasswordFormsIT {
     }
 
     @Test
-    void aHashOfTheRawFormStillLogsInAndIsReplacedByTheCanonicalOne() {
+    void aHashMarkedAsOfTheRawFormStillLogsInAndIsReplacedByTheCanonicalOne() {
         String name = uniqueName();
         assertThat(call("register.json", name, "placeholder password").firstErrorCode()).isNull();
-        // A hash made without normalisation: of the decomposed form as typed.
-        String legacy = new BCryptPasswordEncoder(10).encode(DECOMPOSED);
+        // A hash made without normalisation: of the decomposed form as typed, marked as such.
+        String legacy = PasswordHasher.RAW_FORM_MARK + new BCryptPasswordEncoder(10).encode(DECOMPOSED);
         lambda.dynamo.updateItem(request -> request.tableName(lambda.table)
                 .key(Map.of("username", AttributeValue.fromS(name)))
                 .updateExpression("SET passwordHash = :hash")
@@ -54,7 +55,7 @@ class PasswordFormsIT {
 
         assertThat(call("login.json", name, COMPOSED).firstErrorCode()).isEqualTo("INVALID_CREDENTIALS");
         assertThat(call("login.json", name, DECOMPOSED).firstErrorCode()).isNull();
-        assertThat(storedHash(name)).isNotEqualTo(legacy);
+        assertThat(storedHash(name)).isNotEqualTo(legacy).doesNotStartWith(PasswordHasher.RAW_FORM_MARK);
         assertThat(call("login.json", name, COMPOSED).firstErrorCode()).isNull();
     }
 

@@ -134,7 +134,7 @@ class SecurityEventsIT {
 
         assertThat(send("wrong password", Event.load("login.json").variables(credentials(name, "not the password")))
                 .firstErrorCode()).isEqualTo("INVALID_CREDENTIALS");
-        expect("login_failed", userId, null, name);
+        expect("login_failed", null, null, name);
         assertThat(send("unknown name", Event.load("login.json").variables(credentials(unknown, PASSWORD)))
                 .firstErrorCode()).isEqualTo("INVALID_CREDENTIALS");
         expect("login_failed", null, null, unknown);
@@ -144,11 +144,11 @@ class SecurityEventsIT {
         for (int i = 1; i <= LoginBackoff.DEFAULT.freeAttempts(); i++) {
             assertThat(send("wrong password " + i + " from the device", graphql(LOGIN_WITH_DEVICE, wrongFromDevice))
                     .firstErrorCode()).isEqualTo("INVALID_CREDENTIALS");
-            expect("login_failed", userId, null, name);
+            expect("login_failed", null, null, name);
         }
         assertThat(send("one more from the device", graphql(LOGIN_WITH_DEVICE, wrongFromDevice)).firstErrorCode())
                 .isEqualTo("LOGIN_THROTTLED");
-        expect("login_throttled", userId, null, name);
+        expect("login_throttled", null, null, name);
 
         String laptopSession = principalOf(laptop).sessionId();
         TokenPair expired = LambdaHarness.tokens(Duration.ofMinutes(-16)).issue(principalOf(laptop));

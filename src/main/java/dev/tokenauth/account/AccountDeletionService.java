@@ -16,7 +16,7 @@ import dev.tokenauth.user.UserRepository;
  * Deletes the caller's account once its password is checked: first what every module stores for
  * the user ({@link UserDataDeletion}), then the user item, and with it
  * every session, so every token stops working for resolvers that read the user; so do the
- * failed-login budgets of its name and of its trusted devices. The name is free
+ * failed-login budgets of its name, its trusted devices and its sessions. The name is free
  * again at once; a new account under it has a new user id, which no earlier token or device token
  * carries.
  */
@@ -45,9 +45,10 @@ public final class AccountDeletionService {
         moduleData.deleteUserData(checked.userId());
         User deleted = current.writeChecked(checked, password,
                 user -> users.delete(user) ? Optional.of(user) : Optional.<User>empty());
-        // Everything else stored for the user: the name's failure budget and each trusted device's.
+        // Everything else stored for the user: the failure budgets of the name, each device and each session.
         throttle.reset(LoginThrottle.Budget.ofName(deleted.username()));
         deleted.devices().forEach(device -> throttle.reset(LoginThrottle.Budget.ofDevice(device)));
+        deleted.sessions().keySet().forEach(session -> throttle.reset(LoginThrottle.Budget.ofSession(session)));
         events.record(SecurityEvent.of(SecurityEvent.Type.ACCOUNT_DELETED, caller, checked.userId(), principal.sessionId()));
         return true;
     }

@@ -20,8 +20,8 @@ import dev.tokenauth.user.UserRepository;
 
 /**
  * The check of a logged-in user's current password before a change that needs it (a new
- * password, deleting the account): counted against the name's failure budget before the check,
- * like a login, and the change written on condition that the stored hash is still the one checked.
+ * password, deleting the account): counted against the session's own failure budget before the
+ * check, so a stolen session gets a login's few guesses and strangers cannot lock the owner out, and the change written on condition that the stored hash is still the one checked.
  */
 final class CurrentPassword {
 
@@ -50,7 +50,8 @@ final class CurrentPassword {
      */
     User check(User live, Principal principal, String password, Caller caller) {
         User user = live;
-        var budget = LoginThrottle.Budget.ofName(user.username());
+        // The session's own budget: strangers guessing at the name cannot lock the owner's checks.
+        var budget = LoginThrottle.Budget.ofSession(principal.sessionId());
         try {
             throttle.count(budget, now());
         } catch (ApiError e) {

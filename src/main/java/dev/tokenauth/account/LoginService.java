@@ -69,46 +69,46 @@ public final class LoginService {
     }
 
     /**
-     * Starts a new session. The same answer, in about the same time, for an unknown name and a
+     * Starts a new session. The same answer, with the same BCrypt work, for an unknown name and a
      * wrong password: a missing user still costs one BCrypt check, and attempts count against a
-     * name whether or not an account has it.
+     * name whether or not an account has it (or can have it), before any BCrypt work.
      */
     public LoginResult login(String username, String password, String deviceToken, Caller caller) {
         Optional<String> name = UsernameRules.canonical(username);
+        // The normalised name where there is one: its hash must group with the name's other attempts.
+        String attempted = name.orElse(username);
         if (password == null || !PasswordHasher.hasAcceptableLength(password)) {
-            // The normalised name where there is one: its hash must group with the name's other attempts.
-            throw failed(caller, name.orElse(username), null);
+            throw failed(caller, attempted);
         }
-        if (name.isEmpty()) {
-            // No account can have such a name; it still costs what a wrong password costs.
-            hasher.matchesDecoy(password);
-            throw failed(caller, username, null);
-        }
-        Optional<User> user = users.findByUsername(name.get());
-        LoginThrottle.Budget budget = trustedDevice(deviceToken, user)
-                .map(device -> LoginThrottle.Budget.ofDevice(device.deviceId()))
-                .orElse(LoginThrottle.Budget.ofName(name.get()));
+        Optional<User> user = name.flatMap(users::findByUsername);
+        LoginThrottle.Budget budget = name.isEmpty()
+                ? LoginThrottle.Budget.ofInvalidName(username)
+                : trustedDevice(deviceToken, user)
+                        .map(device -> LoginThrottle.Budget.ofDevice(device.deviceId()))
+                        .orElse(LoginThrottle.Budget.ofName(name.get()));
         try {
             throttle.count(budget, now());
         } catch (ApiError e) {
-            events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_THROTTLED, caller,
-                    user.map(User::userId).orElse(null), null, name.get(), THROTTLED_REASON));
+            events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_THROTTLED, caller, null, null, attempted,
+                    THROTTLED_REASON));
             throw e;
         }
-        PasswordHasher.Verdict verdict = user.isPresent()
-                ? hasher.verify(password, user.get().passwordHash())
-                : PasswordHasher.Verdict.MISMATCH;
-        if (user.isEmpty()) {
+        PasswordHasher.Verdict verdict;
+        if (user.isPresent()) {
+            verdict = hasher.verify(password, user.get().passwordHash());
+        } else {
+            // No such account, or no account can have such a name: the same work as a wrong password.
             hasher.matchesDecoy(password);
+            verdict = PasswordHasher.Verdict.MISMATCH;
         }
         if (!verdict.matched()) {
-            throw failed(caller, name.get(), user.map(User::userId).orElse(null));
+            throw failed(caller, attempted);
         }
         throttle.reset(budget);
         Session session = sessions.open(caller);
         String deviceId = newDeviceId();
         User stored = storeSession(user.get(), password, verdict, session, deviceId)
-                .orElseThrow(() -> failed(caller, name.get(), user.get().userId()));
+                .orElseThrow(() -> failed(caller, name.get()));
         events.record(SecurityEvent.of(SecurityEvent.Type.LOGIN_SUCCEEDED, caller, stored.userId(), session.id()));
         return new LoginResult(sessions.issue(stored, session),
                 tokens.issueDevice(stored.userId(), stored.username(), deviceId));
@@ -174,8 +174,9 @@ public final class LoginService {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 
-    private ApiError failed(Caller caller, String attempted, String userId) {
-        events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_FAILED, caller, userId, null, attempted,
+    /** A failed login's event names the attempted name only: a user id would tell which names exist. */
+    private ApiError failed(Caller caller, String attempted) {
+        events.record(new SecurityEvent(SecurityEvent.Type.LOGIN_FAILED, caller, null, null, attempted,
                 INVALID_CREDENTIALS_REASON));
         return ApiError.of(ErrorType.INVALID_CREDENTIALS, BAD_CREDENTIALS);
     }

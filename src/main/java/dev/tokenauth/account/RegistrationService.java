@@ -21,9 +21,9 @@ import dev.tokenauth.user.UsernameRules;
 import dev.tokenauth.user.UsernameTakenException;
 
 /**
- * Creating an account, logged in at once. Attempts are counted per source address before any
- * work: {@code register} tells whether a name is taken, so its rate bounds how fast names can be
- * probed.
+ * Creating an account, logged in at once. Well-formed attempts are counted per source network
+ * before the lookup and the hashing: {@code register} tells whether a name is taken, so its rate
+ * bounds how fast names can be probed.
  */
 public final class RegistrationService {
 
@@ -51,10 +51,12 @@ public final class RegistrationService {
             throw ApiError.of(ErrorType.FORBIDDEN, "Registration is closed");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        throttle.count(caller.sourceIp(), now);
         String name = UsernameRules.canonical(username).orElseThrow(() ->
                 ApiError.of(ErrorType.BAD_USER_INPUT, "Username must be " + UsernameRules.RULE));
         Passwords.requireAcceptable(password);
+        // Only attempts that could create an account count: a malformed one from a shared address
+        // must not use up its neighbours' budget, and reveals nothing about any name.
+        throttle.count(caller.sourceIp(), now);
         Session session = sessions.open(caller);
         var user = sessions.adding(new User(UUID.randomUUID().toString(), name, hasher.hash(password), 0, Map.of(),
                 now, 0), session);

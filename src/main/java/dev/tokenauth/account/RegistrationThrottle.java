@@ -4,14 +4,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.tokenauth.audit.SourceAddress;
 import dev.tokenauth.error.ApiError;
 import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.user.AttemptCounters;
 import dev.tokenauth.user.ConflictRetry;
 
 /**
- * At most {@code maxPerWindow} registrations per source address in a fixed window that starts
- * with the first one: each attempt is counted, by compare-and-set, before any work is done.
+ * At most {@code maxPerWindow} registrations per source network (an IPv4 address, an IPv6 /64, in
+ * one spelling: {@link SourceAddress}) in a fixed window that starts with the first one: each
+ * attempt is counted, by compare-and-set, before any lookup or hashing.
  */
 public final class RegistrationThrottle {
 
@@ -29,7 +31,7 @@ public final class RegistrationThrottle {
 
     /** Counts one registration attempt from {@code sourceIp}; throws when the window's budget is spent. */
     public void count(String sourceIp, Instant now) {
-        String key = KEY_PREFIX + sourceIp;
+        String key = KEY_PREFIX + SourceAddress.network(sourceIp);
         var expected = new AttemptCounters.Counter[] {AttemptCounters.Counter.NONE};
         ConflictRetry.untilWritten(maxPerWindow + ConflictRetry.USER_WRITES, () -> {
             AttemptCounters.Counter current = expected[0];

@@ -1,11 +1,14 @@
 package dev.tokenauth.ops;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.slf4j.MDC;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,7 +33,10 @@ public final class Metrics {
     public static final String SERVICE = "token-auth-graphql";
     public static final String UNIT = "Count";
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+            .characterEscapes(new LogLineEscapes()).build()).build();
+    /** The logger name of a metric's own line. */
+    static final String LOGGER = "metrics";
 
     private final String namespace;
     private final Clock clock;
@@ -48,9 +54,21 @@ public final class Metrics {
         return line -> System.out.println(line);
     }
 
-    /** Counts one occurrence of {@code name} in a line of its own. */
+    /**
+     * Counts one occurrence of {@code name} in a line of its own, shaped like every other log line
+     * (timestamp, level, logger, message, the invocation's request id) so it can be read and
+     * filtered like them.
+     */
     public void count(String name) {
         var line = new LinkedHashMap<String, Object>();
+        line.put("timestamp", Instant.now(clock).toString());
+        line.put("level", SERVER_ERRORS.equals(name) ? "ERROR" : "INFO");
+        line.put("logger", LOGGER);
+        line.put("message", name);
+        String requestId = MDC.get(SecurityEventLog.AWS_REQUEST_ID);
+        if (requestId != null) {
+            line.put(SecurityEventLog.AWS_REQUEST_ID, requestId);
+        }
         addCount(line, name);
         write(lines, line);
     }

@@ -71,13 +71,25 @@ public final class SecurityEventLog implements SecurityEvents {
             line.put("usernameHash", usernames.of(event.username()));
         }
         line.put("sourceIp", event.caller().sourceIp());
-        line.put("userAgent", event.caller().userAgent());
+        line.put("userAgent", capped(event.caller().userAgent()));
         putIfPresent(line, "reason", event.reason());
         String metric = metricOf(event.type());
         if (metric != null) {
             metrics.addCount(line, metric);
         }
         return line;
+    }
+
+    /** Enough for any real browser's user agent; a longer header must not make a longer line. */
+    static final int MAX_USER_AGENT = 256;
+
+    private static String capped(String userAgent) {
+        if (userAgent.length() <= MAX_USER_AGENT) {
+            return userAgent;
+        }
+        // Never half a surrogate pair: an ill-formed string would cost the whole line.
+        int end = Character.isHighSurrogate(userAgent.charAt(MAX_USER_AGENT - 1)) ? MAX_USER_AGENT - 1 : MAX_USER_AGENT;
+        return userAgent.substring(0, end);
     }
 
     private static void putIfPresent(Map<String, Object> line, String key, String value) {

@@ -19,7 +19,7 @@ import dev.tokenauth.token.Principal;
  * change or a deletion, which only needs the hash it checked to be still stored. {@code roles} (e.g. admin) are carried in
  * access tokens and checked by the schema's {@code @hasRole}. {@code devices} are the ids of the
  * device tokens issued to the user, newest last: only those are trusted, and each may have a
- * failed-login budget of its own.
+ * failed-login budget of its own; a password change and the end of every session forget them all.
  */
 public record User(String userId, String username, String passwordHash, long tokenCount,
                    Map<String, Session> sessions, Instant createdAt, long revision, Set<String> roles,
@@ -81,9 +81,12 @@ public record User(String userId, String username, String passwordHash, long tok
         return withSessions(next);
     }
 
-    /** Every token minted so far stops working: the count moves on and no session survives. */
+    /**
+     * Every token minted so far stops working: the count moves on and no session survives. Device
+     * trust ends with them: a device token that may have leaked with the sessions counts for nothing.
+     */
     public User revokingAllSessions() {
-        return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision, roles, devices);
+        return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision, roles, List.of());
     }
 
     /** This user as {@link UserRepository#update} stores it: the next revision. */

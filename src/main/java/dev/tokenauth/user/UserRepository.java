@@ -22,7 +22,7 @@ public interface UserRepository {
 
     /**
      * The password change in one write: {@code newHash} replaces the hash, {@code onlySession}
-     * every session, the token count moves on, and roles and trusted devices stay, if the stored
+     * every session, the token count moves on, roles stay and device trust ends, if the stored
      * item is still the user {@code checked.userId()} with the hash {@code checked.passwordHash()}.
      * Other writes in between (sessions added or refreshed) do not stand in its way. The stored
      * user; empty when the hash changed or the user is gone.

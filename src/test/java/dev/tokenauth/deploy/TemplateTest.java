@@ -170,6 +170,49 @@ class TemplateTest {
     }
 
     @Test
+    void apiGatewaysOwnErrorsAllowOnlyTheOriginsTheFunctionAllows() {
+        Map<String, Object> gatewayResponses = map(template.properties("GraphqlApi"), "GatewayResponses");
+        for (String kind : List.of("DEFAULT_4XX", "DEFAULT_5XX")) {
+            Object header = map(map(map(gatewayResponses, kind), "ResponseParameters"), "Headers")
+                    .get("Access-Control-Allow-Origin");
+            assertThat(evaluate(header, "*")).as(kind).isEqualTo("'*'");
+            assertThat(evaluate(header, "https://app.example")).as(kind).isEqualTo("'https://app.example'");
+            assertThat(evaluate(header, "https://app.example,https://admin.example")).as(kind).isEqualTo(NO_VALUE);
+        }
+        // The function is given the same parameter.
+        assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.CORS_ALLOWED_ORIGINS))
+                .isEqualTo(Map.of("Ref", "CorsAllowedOrigins"));
+    }
+
+    private static final Object NO_VALUE = new Object();
+
+    /** The value CloudFormation gives {@code expression} with {@code CorsAllowedOrigins} = {@code origins}. */
+    @SuppressWarnings("unchecked")
+    private Object evaluate(Object expression, String origins) {
+        if (!(expression instanceof Map<?, ?> function)) {
+            return expression;
+        }
+        var entry = function.entrySet().iterator().next();
+        Object argument = entry.getValue();
+        List<Object> args = argument instanceof List<?> list ? (List<Object>) list : List.of(argument);
+        return switch ((String) entry.getKey()) {
+            case "Ref" -> switch ((String) argument) {
+                case "CorsAllowedOrigins" -> origins;
+                case "AWS::NoValue" -> NO_VALUE;
+                default -> throw new AssertionError("unexpected Ref " + argument);
+            };
+            case "Fn::If" -> evaluate(map(template.root, "Conditions").get(args.get(0)), origins).equals(true)
+                    ? evaluate(args.get(1), origins) : evaluate(args.get(2), origins);
+            case "Fn::Equals" -> evaluate(args.get(0), origins).equals(evaluate(args.get(1), origins));
+            case "Fn::Join" -> String.join((String) args.get(0), (List<String>) evaluate(args.get(1), origins));
+            case "Fn::Split" -> List.of(((String) evaluate(args.get(1), origins)).split(java.util.regex.Pattern.quote(
+                    (String) args.get(0)), -1));
+            case "Fn::Sub" -> ((String) argument).replace("${CorsAllowedOrigins}", origins);
+            default -> throw new AssertionError("unexpected " + entry.getKey());
+        };
+    }
+
+    @Test
     void tableKeySchemaIsTheOneTheCodeUses() {
         Map<String, Object> table = template.properties("UsersTable");
         assertThat(table.get("KeySchema")).isEqualTo(List.of(

@@ -1,5 +1,6 @@
 package dev.tokenauth.memory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +57,7 @@ public class InMemoryUsers implements UserRepository {
             }
             User next = new User(stored.userId(), stored.username(), newHash, stored.tokenCount() + 1,
                     Map.of(onlySession.id(), onlySession), stored.createdAt(), stored.revision() + 1,
-                    stored.roles(), stored.devices());
+                    stored.roles(), List.of());
             users.put(next.username(), next);
             return Optional.of(next);
         }

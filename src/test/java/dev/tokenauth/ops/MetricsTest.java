@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -65,6 +66,23 @@ public class MetricsTest {
         assertThat(definitions.get(0).get("Unit").stringValue()).isEqualTo("Count");
         assertThat(root.get(metric).isNumber()).as("value of %s", metric).isTrue();
         assertThat(root.get(metric).intValue()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerErrorLineIsALogLineLikeAnyOtherWithTheInvocationsRequestId() {
+        MDC.put(SecurityEventLog.AWS_REQUEST_ID, "lambda-req-1");
+        try {
+            metrics.count(Metrics.SERVER_ERRORS);
+        } finally {
+            MDC.remove(SecurityEventLog.AWS_REQUEST_ID);
+        }
+        JsonNode line = JSON.readTree(lines.get(0));
+        assertThat(line.path("timestamp").stringValue()).isEqualTo(NOW.toString());
+        assertThat(line.path("level").stringValue()).isEqualTo("ERROR");
+        assertThat(line.path("logger").stringValue()).isEqualTo("metrics");
+        assertThat(line.path("message").stringValue()).isEqualTo(Metrics.SERVER_ERRORS);
+        assertThat(line.path(SecurityEventLog.AWS_REQUEST_ID).stringValue()).isEqualTo("lambda-req-1");
+        assertValidEmf(line, "TokenAuthTest", Metrics.SERVER_ERRORS);
     }
 
     @Test

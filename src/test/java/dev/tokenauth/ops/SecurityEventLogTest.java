@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tokenauth.audit.Caller;
-import dev.tokenauth.audit.SecurityEvent;
 import dev.tokenauth.audit.SecurityEvent.Type;
+import dev.tokenauth.audit.SecurityEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -105,6 +105,21 @@ class SecurityEventLogTest {
             assertThat(recorded(SecurityEvent.of(type, CALLER, null, null)).get("event").stringValue())
                     .isEqualTo(type.eventName());
         }
+    }
+
+    @Test
+    void aUserAgentWithLineSeparatorsAndC1ControlsIsEscapedAndALongOneIsCut() {
+        String hostile = "Mozilla/5.0\u2028forged line\u2029\u0085next\u009B31m\u007f " + "x".repeat(10_000);
+        JsonNode line = recorded(SecurityEvent.of(Type.LOGIN_SUCCEEDED,
+                new Caller("api-req-1", "203.0.113.9", hostile), "user-1", "session-1"));
+
+        String raw = lines.get(0);
+        assertThat(raw).doesNotContain("\u2028", "\u2029", "\u0085", "\u009B", "\u007f")
+                .contains("\\u2028", "\\u2029", "\\u0085", "\\u009b", "\\u007f");
+        assertThat(raw.chars().filter(c -> c >= 0x7F && c <= 0x9F || c == 0x2028 || c == 0x2029)).isEmpty();
+        assertThat(raw.length()).isLessThan(2_000);
+        assertThat(line.path("userAgent").stringValue()).hasSize(SecurityEventLog.MAX_USER_AGENT)
+                .startsWith("Mozilla/5.0\u2028forged line");
     }
 
     @Test

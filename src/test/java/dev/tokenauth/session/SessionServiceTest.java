@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 
 import com.auth0.jwt.JWT;
@@ -13,6 +14,7 @@ import dev.tokenauth.audit.Caller;
 import dev.tokenauth.audit.SecurityEvent;
 import dev.tokenauth.error.ApiError;
 import dev.tokenauth.error.ErrorType;
+import dev.tokenauth.memory.InterleavedUsers;
 import dev.tokenauth.memory.TestAccounts;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenClaims;
@@ -43,6 +45,31 @@ class SessionServiceTest {
         assertThat(user.tokenCount()).isEqualTo(1);
         assertThat(accounts.events.types()).containsOnlyOnce(SecurityEvent.Type.REFRESH_REUSE_DETECTED,
                 SecurityEvent.Type.SESSION_REFRESHED);
+    }
+
+    @Test
+    void shouldRotateASessionThoughEachOfTheUsersOtherSessionsRotatesBetweenItsReadAndItsWrite() {
+        var users = new InterleavedUsers();
+        int maxSessions = 10;
+        var accounts = new TestAccounts(users, 4, new SessionService.Policy(maxSessions,
+                TestAccounts.SESSIONS.refreshGrace(), TestAccounts.SESSIONS.maxLifetime()));
+        TokenPair mine = accounts.register("ada");
+        var others = new ArrayDeque<TokenClaims>();
+        for (int i = 1; i < maxSessions; i++) {
+            others.add(claims(accounts.login("ada", TestAccounts.PASSWORD).tokens()));
+        }
+        // The user's other sessions, each refreshed once, just before each write of this refresh.
+        users.beforeEachWriteOf(Thread.currentThread(), () -> {
+            TokenClaims other = others.poll();
+            if (other != null) {
+                assertThat(accounts.sessions.refresh(other, CALLER)).isPresent();
+            }
+        });
+
+        assertThat(accounts.sessions.refresh(claims(mine), CALLER)).isPresent();
+        assertThat(others).isEmpty();
+        assertThat(accounts.users.findByUsername("ada").orElseThrow().sessions().values())
+                .extracting(Session::generation).containsOnly(1L);
     }
 
     @Test

@@ -117,7 +117,7 @@ public final class DynamoUserRepository implements UserRepository {
                     .tableName(table)
                     .key(UserItem.key(checked.username()))
                     .updateExpression("SET #hash = :hash, #sessions = :sessions, #count = #count + :one, "
-                            + "#revision = #revision + :one")
+                            + "#revision = #revision + :one REMOVE #devices")
                     // The checked hash, not the revision: logins adding sessions meanwhile are no conflict.
                     .conditionExpression("#userId = :userId AND #hash = :checkedHash")
                     .expressionAttributeNames(Map.of(
@@ -125,6 +125,7 @@ public final class DynamoUserRepository implements UserRepository {
                             "#sessions", UserItem.SESSIONS,
                             "#count", UserItem.TOKEN_COUNT,
                             "#revision", UserItem.REVISION,
+                            "#devices", UserItem.DEVICES,
                             "#userId", UserItem.USER_ID))
                     .expressionAttributeValues(Map.of(
                             ":hash", AttributeValue.fromS(newHash),

@@ -63,6 +63,8 @@ class NotesIT {
         assertThat(read.json().path("errors").path(0).path("message"))
                 .as("another user's note looks exactly like no note").isEqualTo(missing.json().path("errors").path(0).path("message"));
         assertThat(delete.firstErrorCode()).isEqualTo("NOT_FOUND");
+        // Field errors: the status is 200, the same for another user's note and for none at all.
+        assertThat(List.of(read.status(), missing.status(), delete.status())).containsOnly(200);
         assertThat(list.data("myNotes")).isEmpty();
         for (LambdaResponse response : List.of(read, delete, list)) {
             assertThat(response.body()).doesNotContain("alice's secret");
