@@ -47,7 +47,15 @@ public final class SesMailer implements Mailer {
         }
     }
 
-    /** The request for {@code mail}; also built while priming, where it is never sent. */
+    /**
+     * Loads the request model classes before a snapshot, without sending anything (the client itself
+     * is built at start-up). Sending is left unprimed: it would need credentials and a network call.
+     */
+    public void prime() {
+        request(from, new Mail("priming", "priming@example.invalid", "priming", "priming", "<p>priming</p>"));
+    }
+
+    /** The request for {@code mail}. */
     public static SendEmailRequest request(String from, Mail mail) {
         return SendEmailRequest.builder()
                 .fromEmailAddress(from)
