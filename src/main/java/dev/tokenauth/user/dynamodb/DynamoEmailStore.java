@@ -173,6 +173,8 @@ public final class DynamoEmailStore implements EmailStore {
                 ":one", UserItem.number(1)));
         String condition = "#userId = :userId AND #email = :address AND #codeAddress = :address"
                 + " AND #codeExpires > :now AND #codeTries < :max" + verifiedFor(purpose, names, values);
+        // DynamoDB refuses names an expression does not use; the hash comes back in the item.
+        names.remove("#codeHash");
         return write("SET #codeTries = #codeTries + :one", condition, user, names, values)
                 .map(item -> new StoredCode(item.get(attributes.hash()).s(), item.get(attributes.address()).s(),
                         Instant.ofEpochSecond(Long.parseLong(item.get(attributes.expiresAt()).n())),
