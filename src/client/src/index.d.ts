@@ -56,7 +56,12 @@ export interface AuthFetchOptions {
 export interface AuthFetch {
   (input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   login(credentials: { username: string; password: string; deviceToken?: string | null }): Promise<Tokens>;
-  register(credentials: { username: string; password: string }): Promise<Tokens>;
+  /** With an email, the server mails a verification code to it (verifyEmail confirms it). */
+  register(credentials: { username: string; password: string; email?: string | null }): Promise<Tokens>;
+  /** Asks for a reset code by mail; true whether or not the address has an account. Sends no tokens. */
+  requestPasswordReset(request: { email: string }): Promise<boolean>;
+  /** Sets the new password with the mailed code; every session ends (this client's pair too), so log in again. */
+  resetPassword(reset: { email: string; code: string; newPassword: string }): Promise<boolean>;
   changePassword(passwords: { oldPassword: string; newPassword: string }): Promise<Tokens>;
   /** Logs out here and in the other tabs holding this session, then ends it on the server; true when it confirmed. */
   logout(): Promise<boolean>;

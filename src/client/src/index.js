@@ -394,11 +394,30 @@ export function createAuthFetch(options = {}) {
     return keepTokens(data.login ?? {});
   }
 
-  async function register({ username, password } = {}) {
-    const data = await graphql(`mutation Register($username: String!, $password: String!) {
+  async function register({ username, password, email } = {}) {
+    const data = email == null
+      ? await graphql(`mutation Register($username: String!, $password: String!) {
       register(username: $username, password: $password) { ${tokenFields} } }`,
-    { username, password }, { withTokens: false });
+      { username, password }, { withTokens: false })
+      : await graphql(`mutation Register($username: String!, $password: String!, $email: String) {
+      register(username: $username, password: $password, email: $email) { ${tokenFields} } }`,
+      { username, password, email }, { withTokens: false });
     return keepTokens(data.register ?? {});
+  }
+
+  // No tokens are sent or kept: a reset needs none, and after it the user logs in again.
+  async function requestPasswordReset({ email } = {}) {
+    const data = await graphql(`mutation RequestPasswordReset($email: String!) {
+      requestPasswordReset(email: $email) }`, { email }, { withTokens: false });
+    return data.requestPasswordReset === true;
+  }
+
+  async function resetPassword({ email, code, newPassword } = {}) {
+    const data = await graphql(`mutation ResetPassword($email: String!, $code: String!, $newPassword: String!) {
+      resetPassword(email: $email, code: $code, newPassword: $newPassword) }`,
+    { email, code, newPassword }, { withTokens: false });
+    if (data.resetPassword === true) loggedOut('logout', { broadcast: true });
+    return data.resetPassword === true;
   }
 
   async function changePassword({ oldPassword, newPassword } = {}) {
@@ -440,6 +459,8 @@ export function createAuthFetch(options = {}) {
   authFetch.login = login;
   authFetch.register = register;
   authFetch.changePassword = changePassword;
+  authFetch.requestPasswordReset = requestPasswordReset;
+  authFetch.resetPassword = resetPassword;
   authFetch.logout = () => endSession('logout');
   authFetch.logoutEverywhere = () => endSession('logoutEverywhere');
   authFetch.getTokens = () => {

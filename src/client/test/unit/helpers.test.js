@@ -192,3 +192,53 @@ describe('decodeJwtPayload', () => {
     }
   });
 });
+
+describe('password reset', () => {
+  it('register with an email sends it as a variable', async () => {
+    const { auth, fetch } = setup({ respond: () => json({ data: { register: pair() } }) });
+    await auth.register({ username: 'ada', password: 'correct horse battery staple', email: 'ada@example.org' });
+    assert.deepEqual(fetch.calls[0].body.variables,
+      { username: 'ada', password: 'correct horse battery staple', email: 'ada@example.org' });
+    assert.match(fetch.calls[0].body.query, /register\(username: \$username, password: \$password, email: \$email\)/);
+  });
+
+  it('requestPasswordReset posts the address without tokens and resolves to the answer', async () => {
+    const { auth, fetch, store } = setup({ stored: pair(), respond: () => json({ data: { requestPasswordReset: true } }) });
+    assert.equal(await auth.requestPasswordReset({ email: 'ada@example.org' }), true);
+    const [call] = fetch.calls;
+    assert.deepEqual(call.body.variables, { email: 'ada@example.org' });
+    assert.match(call.body.query, /requestPasswordReset\(email: \$email\)/);
+    assert.equal(call.access, null);
+    assert.notEqual(store.get(), null);
+  });
+
+  it('requestPasswordReset rejects with MAIL_THROTTLED and its retryAfterSeconds', async () => {
+    const { auth } = setup({
+      respond: () => json({ errors: [{ message: 'Too many', extensions: { code: 'MAIL_THROTTLED', retryAfterSeconds: 60 } }],
+        data: { requestPasswordReset: null } }),
+    });
+    await assert.rejects(auth.requestPasswordReset({ email: 'ada@example.org' }),
+      (e) => e.code === 'MAIL_THROTTLED' && e.retryAfterSeconds === 60);
+  });
+
+  it('resetPassword sends the code and new password without tokens and clears the stored pair on success', async () => {
+    const { auth, fetch, store, loggedOut } = setup({ stored: pair(), respond: () => json({ data: { resetPassword: true } }) });
+    assert.equal(await auth.resetPassword({ email: 'ada@example.org', code: '01234567', newPassword: 'a much better passphrase' }), true);
+    const [call] = fetch.calls;
+    assert.deepEqual(call.body.variables, { email: 'ada@example.org', code: '01234567', newPassword: 'a much better passphrase' });
+    assert.match(call.body.query, /resetPassword\(email: \$email, code: \$code, newPassword: \$newPassword\)/);
+    assert.equal(call.access, null);
+    assert.equal(store.get(), null);
+    assert.deepEqual(loggedOut, ['logout']);
+  });
+
+  it('resetPassword rejects with INVALID_CODE and keeps the stored pair', async () => {
+    const { auth, store } = setup({
+      stored: pair(),
+      respond: () => json({ errors: [{ message: 'The code is wrong', extensions: { code: 'INVALID_CODE' } }], data: { resetPassword: null } }),
+    });
+    await assert.rejects(auth.resetPassword({ email: 'ada@example.org', code: '00000000', newPassword: 'a much better passphrase' }),
+      (e) => e.code === 'INVALID_CODE');
+    assert.notEqual(store.get(), null);
+  });
+});

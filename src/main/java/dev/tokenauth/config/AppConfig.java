@@ -32,7 +32,8 @@ public record AppConfig(
         List<String> corsAllowedOrigins,
         int maxBodyBytes,
         String metricsNamespace,
-        Settings settings) {
+        Settings settings,
+        MailSettings mail) {
 
     public static final String USERS_TABLE = "USERS_TABLE";
     public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
@@ -94,6 +95,12 @@ public record AppConfig(
         return authorizer;
     }
     public static final String DEFAULT_METRICS_NAMESPACE = "TokenAuthGraphql";
+    public static final String MAIL_SENDER = "MAIL_SENDER";
+    public static final String MAIL_FROM = "MAIL_FROM";
+    public static final String EMAIL_CODE_TTL_SECONDS = "EMAIL_CODE_TTL_SECONDS";
+    public static final String MAIL_PER_ADDRESS_PER_HOUR = "MAIL_PER_ADDRESS_PER_HOUR";
+    public static final String MAIL_PER_IP_PER_HOUR = "MAIL_PER_IP_PER_HOUR";
+    public static final String PASSWORD_RESET_RESPONSE_MILLIS = "PASSWORD_RESET_RESPONSE_MILLIS";
 
     /** How long a replaced refresh token still yields its successor: see docs/security.md. */
     public static final int DEFAULT_REFRESH_GRACE_SECONDS = 5;
@@ -101,6 +108,17 @@ public record AppConfig(
     /** The rules for accounts and sessions a deployment chooses. */
     public record Accounts(boolean registrationEnabled, int registrationsPerIpPerHour, SessionService.Policy sessions,
                            LoginBackoff backoff) {
+    }
+
+    /** Where mail goes: Amazon SES, or one JSON line per mail on standard output (local runs and tests). */
+    public enum MailSender { SES, CONSOLE }
+
+    /**
+     * Mail and codes: the sender and its From address, how long a code works, mails per recipient
+     * and per source address an hour, and the time before which a password-reset answer never leaves.
+     */
+    public record MailSettings(MailSender sender, String from, Duration codeTtl, int perAddressPerHour,
+                               int perIpPerHour, Duration resetResponseFloor) {
     }
 
     /** HS256 keys shorter than the hash output weaken the MAC (RFC 7518, section 3.2). */
@@ -166,11 +184,35 @@ public record AppConfig(
                 reader.list(CORS_ALLOWED_ORIGINS, "*"),
                 reader.integer(MAX_BODY_BYTES, 64 * 1024, 1024, 6 * 1024 * 1024),
                 reader.metricsNamespace(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE),
-                reader::optional);
+                reader::optional,
+                mail(reader));
         if (!reader.problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration: " + String.join("; ", reader.problems));
         }
         return config;
+    }
+
+    private static MailSettings mail(Reader reader) {
+        MailSender sender = switch (reader.string(MAIL_SENDER, "console").toLowerCase(java.util.Locale.ROOT)) {
+            case "ses" -> MailSender.SES;
+            case "console" -> MailSender.CONSOLE;
+            default -> {
+                reader.problems.add(MAIL_SENDER + " must be ses or console");
+                yield MailSender.CONSOLE;
+            }
+        };
+        var from = reader.optional(MAIL_FROM);
+        if (from.isEmpty() && sender == MailSender.SES) {
+            reader.problems.add(MAIL_FROM + " is required with " + MAIL_SENDER + "=ses");
+        }
+        if (from.isPresent() && dev.tokenauth.user.EmailRules.normalised(from.get()).isEmpty()) {
+            reader.problems.add(MAIL_FROM + " must be an e-mail address such as no-reply@example.com");
+        }
+        return new MailSettings(sender, from.orElse("no-reply@localhost.localdomain"),
+                Duration.ofSeconds(reader.integer(EMAIL_CODE_TTL_SECONDS, 15 * 60, 60, 24 * 3600)),
+                reader.integer(MAIL_PER_ADDRESS_PER_HOUR, 5, 1, 1000),
+                reader.integer(MAIL_PER_IP_PER_HOUR, 20, 1, 1_000_000),
+                Duration.ofMillis(reader.integer(PASSWORD_RESET_RESPONSE_MILLIS, 1000, 0, 10_000)));
     }
 
     private static final class Reader {

@@ -6,11 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tokenauth.account.AccountDeletionService;
+import dev.tokenauth.account.EmailCodes;
+import dev.tokenauth.account.EmailVerificationService;
 import dev.tokenauth.account.LoginService;
 import dev.tokenauth.account.LoginThrottle;
+import dev.tokenauth.account.MailThrottle;
 import dev.tokenauth.account.PasswordChangeService;
+import dev.tokenauth.account.PasswordResetService;
 import dev.tokenauth.account.RegistrationService;
 import dev.tokenauth.account.RegistrationThrottle;
+import dev.tokenauth.account.ResponseFloor;
 import dev.tokenauth.account.RoleAdministration;
 import dev.tokenauth.account.UserDataDeletion;
 import dev.tokenauth.audit.SecurityEvents;
@@ -18,8 +23,13 @@ import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlModule;
 import dev.tokenauth.graphql.account.AccountModule;
 import dev.tokenauth.graphql.account.AccountOperations;
+import dev.tokenauth.graphql.account.RecoveryModule;
 import dev.tokenauth.graphql.account.RolesModule;
 import dev.tokenauth.http.GraphqlHttpHandler;
+import dev.tokenauth.mail.ConsoleOutbox;
+import dev.tokenauth.mail.MailTemplates;
+import dev.tokenauth.mail.Mailer;
+import dev.tokenauth.mail.ses.SesMailer;
 import dev.tokenauth.module.ModuleContext;
 import dev.tokenauth.module.ModuleFactory;
 import dev.tokenauth.ops.Metrics;
@@ -30,6 +40,7 @@ import dev.tokenauth.session.TokenMiddleware;
 import dev.tokenauth.token.TokenService;
 import dev.tokenauth.user.PasswordHasher;
 import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
+import dev.tokenauth.user.dynamodb.DynamoEmailStore;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -37,13 +48,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * The object graph, built from the configuration with plain constructors: no scanning, no
  * reflection. The parts beyond the handler are exposed for SnapStart priming.
  */
 public record Components(GraphqlHttpHandler handler, TokenService tokens, PasswordHasher hasher,
-                         DynamoUserRepository users, Metrics metrics, SecurityEvents securityEvents) {
+                         DynamoUserRepository users, Metrics metrics, SecurityEvents securityEvents, Mailer mailer) {
 
     /** With the built-in modules and {@code factories}' modules. */
     public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, List<ModuleFactory> factories) {
@@ -61,21 +73,43 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         var loginThrottle = new LoginThrottle(counters, accounts.backoff());
         var sessions = new SessionService(users, tokens, clock, accounts.sessions(), events);
         UserDataDeletion moduleData = userId -> extra.forEach(module -> module.deleteUserData(userId));
+        var mail = config.mail();
+        Mailer mailer = mail.sender() == AppConfig.MailSender.SES
+                ? new SesMailer(sesClient(config), mail.from())
+                : new ConsoleOutbox(Metrics.standardOutput());
+        var emailStore = new DynamoEmailStore(dynamo, config.usersTable());
+        // Codes are keyed from the refresh key, as device tokens are: no new secret to manage.
+        var codes = new EmailCodes(config.tokens().refreshSecret(), mail.codeTtl());
+        var mailThrottle = new MailThrottle(counters, mail.perAddressPerHour(), mail.perIpPerHour(), codes);
+        var templates = new MailTemplates();
+        var verification = new EmailVerificationService(users, emailStore, codes, mailThrottle, mailer, templates,
+                hasher, loginThrottle, sessions, clock, events);
+        var reset = new PasswordResetService(users, emailStore, codes, mailThrottle, mailer, templates, hasher,
+                loginThrottle, new ResponseFloor(clock, mail.resetResponseFloor(), ResponseFloor.Pause.THREAD), clock,
+                events);
         var operations = new AccountOperations(
                 new RegistrationService(users, hasher,
                         new RegistrationThrottle(counters, accounts.registrationsPerIpPerHour(), Duration.ofHours(1)),
-                        sessions, clock, accounts.registrationEnabled(), events),
+                        sessions, clock, accounts.registrationEnabled(), events, verification),
                 new LoginService(users, hasher, loginThrottle, sessions, tokens, clock, events),
                 new PasswordChangeService(users, hasher, loginThrottle, sessions, clock, events),
                 new AccountDeletionService(users, hasher, loginThrottle, sessions, clock, events, moduleData),
                 sessions);
         var modules = new ArrayList<GraphqlModule>(List.of(new AccountModule(operations),
-                new RolesModule(new RoleAdministration(users))));
+                new RolesModule(new RoleAdministration(users)), new RecoveryModule(verification, reset)));
         modules.addAll(extra);
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
                 new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),
                 config.maxBodyBytes(), tokens);
-        return new Components(handler, tokens, hasher, users, metrics, events);
+        return new Components(handler, tokens, hasher, users, metrics, events, mailer);
+    }
+
+    /** The SES client, built once like the DynamoDB client, with the same light HTTP client and credentials chain. */
+    static SesV2Client sesClient(AppConfig config) {
+        var builder = SesV2Client.builder().httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(DefaultCredentialsProvider.builder().build());
+        config.awsRegion().map(Region::of).ifPresent(builder::region);
+        return builder.build();
     }
 
     /**

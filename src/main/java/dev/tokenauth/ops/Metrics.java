@@ -24,9 +24,15 @@ public final class Metrics {
     public static final String SESSION_REFRESHED = "SessionRefreshed";
     public static final String REFRESH_REUSE_DETECTED = "RefreshReuseDetected";
     public static final String SERVER_ERRORS = "ServerErrors";
+    public static final String EMAIL_VERIFICATION_SENT = "EmailVerificationSent";
+    public static final String EMAIL_VERIFIED = "EmailVerified";
+    public static final String PASSWORD_RESET_REQUESTED = "PasswordResetRequested";
+    public static final String PASSWORD_RESET_COMPLETED = "PasswordResetCompleted";
+    public static final String PASSWORD_RESET_FAILED = "PasswordResetFailed";
     /** Every metric this code emits; the template's alarms may only name these. */
     public static final List<String> NAMES = List.of(LOGIN_SUCCEEDED, LOGIN_FAILED, LOGIN_THROTTLED,
-            SESSION_REFRESHED, REFRESH_REUSE_DETECTED, SERVER_ERRORS);
+            SESSION_REFRESHED, REFRESH_REUSE_DETECTED, SERVER_ERRORS, EMAIL_VERIFICATION_SENT, EMAIL_VERIFIED,
+            PASSWORD_RESET_REQUESTED, PASSWORD_RESET_COMPLETED, PASSWORD_RESET_FAILED);
 
     /** The one dimension: CloudWatch needs a dimension set, and a fixed one keeps alarms simple. */
     public static final String SERVICE_DIMENSION = "Service";

@@ -42,6 +42,11 @@ public final class SecurityEventLog implements SecurityEvents {
             case LOGIN_THROTTLED -> Metrics.LOGIN_THROTTLED;
             case SESSION_REFRESHED -> Metrics.SESSION_REFRESHED;
             case REFRESH_REUSE_DETECTED -> Metrics.REFRESH_REUSE_DETECTED;
+            case EMAIL_VERIFICATION_SENT -> Metrics.EMAIL_VERIFICATION_SENT;
+            case EMAIL_VERIFIED -> Metrics.EMAIL_VERIFIED;
+            case PASSWORD_RESET_REQUESTED -> Metrics.PASSWORD_RESET_REQUESTED;
+            case PASSWORD_RESET_COMPLETED -> Metrics.PASSWORD_RESET_COMPLETED;
+            case PASSWORD_RESET_FAILED -> Metrics.PASSWORD_RESET_FAILED;
             default -> null;
         };
     }
@@ -69,6 +74,10 @@ public final class SecurityEventLog implements SecurityEvents {
         putIfPresent(line, "sessionId", event.sessionId());
         if (event.username() != null) {
             line.put("usernameHash", usernames.of(event.username()));
+        }
+        if (event.email() != null) {
+            // The same keyed hash as names: no username can contain '@', so the two never collide.
+            line.put("emailHash", usernames.of(event.email()));
         }
         line.put("sourceIp", event.caller().sourceIp());
         line.put("userAgent", capped(event.caller().userAgent()));

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
 
 import dev.tokenauth.config.Components;
+import dev.tokenauth.mail.ses.SesMailer;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
@@ -103,6 +104,9 @@ public final class SnapStartPriming implements Resource {
     public static boolean warmUp(Components components) {
         try {
             components.hasher().matchesDecoy(PRIMING_PASSWORD);
+            if (components.mailer() instanceof SesMailer ses) {
+                ses.prime();
+            }
             boolean answered = true;
             for (Map<String, Object> event : primingEvents(components)) {
                 Integer status = components.handler().applyRaw(EVENT_JSON.writeValueAsBytes(event)).getStatusCode();

@@ -20,10 +20,12 @@ import dev.tokenauth.token.Principal;
  * access tokens and checked by the schema's {@code @hasRole}. {@code devices} are the ids of the
  * device tokens issued to the user, newest last: only those are trusted, and each may have a
  * failed-login budget of its own; a password change and the end of every session forget them all.
+ * {@code email} is the user's address (null: none), written only through {@link EmailStore} and
+ * at registration.
  */
 public record User(String userId, String username, String passwordHash, long tokenCount,
                    Map<String, Session> sessions, Instant createdAt, long revision, Set<String> roles,
-                   List<String> devices) {
+                   List<String> devices, EmailAddress email) {
 
     /** Trusted devices per user; a device beyond them is an untrusted client again. */
     public static final int MAX_DEVICES = 20;
@@ -34,10 +36,17 @@ public record User(String userId, String username, String passwordHash, long tok
         devices = devices == null ? List.of() : List.copyOf(devices);
     }
 
+    /** A user without an address. */
+    public User(String userId, String username, String passwordHash, long tokenCount,
+                Map<String, Session> sessions, Instant createdAt, long revision, Set<String> roles,
+                List<String> devices) {
+        this(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, roles, devices, null);
+    }
+
     /** A user without roles or trusted devices. */
     public User(String userId, String username, String passwordHash, long tokenCount,
                 Map<String, Session> sessions, Instant createdAt, long revision) {
-        this(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, Set.of(), List.of());
+        this(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, Set.of(), List.of(), null);
     }
 
     /** The principal of a session's tokens: they carry the user's roles as stored now. */
@@ -86,20 +95,22 @@ public record User(String userId, String username, String passwordHash, long tok
      * trust ends with them: a device token that may have leaked with the sessions counts for nothing.
      */
     public User revokingAllSessions() {
-        return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision, roles, List.of());
+        return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision, roles, List.of(),
+                email);
     }
 
     /** This user as {@link UserRepository#update} stores it: the next revision. */
     public User nextRevision() {
-        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision + 1, roles, devices);
+        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision + 1, roles, devices,
+                email);
     }
 
     public User withPasswordHash(String hash) {
-        return new User(userId, username, hash, tokenCount, sessions, createdAt, revision, roles, devices);
+        return new User(userId, username, hash, tokenCount, sessions, createdAt, revision, roles, devices, email);
     }
 
     public User withRoles(Set<String> changed) {
-        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, changed, devices);
+        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, changed, devices, email);
     }
 
     /** With one more trusted device; the earliest ones go beyond {@link #MAX_DEVICES}. */
@@ -107,11 +118,17 @@ public record User(String userId, String username, String passwordHash, long tok
         var next = new ArrayList<>(devices);
         next.add(deviceId);
         return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, roles,
-                next.subList(Math.max(0, next.size() - MAX_DEVICES), next.size()));
+                next.subList(Math.max(0, next.size() - MAX_DEVICES), next.size()), email);
+    }
+
+    /** With {@code address}, unverified: a new account's address before its code is confirmed. */
+    public User withUnverifiedEmail(String address) {
+        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, roles, devices,
+                new EmailAddress(address, false));
     }
 
     private User withSessions(Map<String, Session> changed) {
-        return new User(userId, username, passwordHash, tokenCount, changed, createdAt, revision, roles, devices);
+        return new User(userId, username, passwordHash, tokenCount, changed, createdAt, revision, roles, devices, email);
     }
 
     @Override

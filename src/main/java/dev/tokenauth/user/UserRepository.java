@@ -31,8 +31,8 @@ public interface UserRepository {
 
     /**
      * Removes the user, if the stored item is still the user {@code checked.userId()} with the
-     * hash {@code checked.passwordHash()}, whatever else changed. False when the hash changed or
-     * the user is gone.
+     * hash {@code checked.passwordHash()}, whatever else changed, and then releases the claim on
+     * its address ({@link EmailStore}). False when the hash changed or the user is gone.
      */
     boolean delete(User checked);
 }

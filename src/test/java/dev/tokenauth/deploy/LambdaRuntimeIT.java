@@ -397,15 +397,18 @@ class LambdaRuntimeIT {
 
     /**
      * The variables template.yaml gives the function. Literal values are used as they are;
-     * references to parameters take the parameter's default, the table is the test's own.
+     * references to parameters take the parameter's default (or, for one that every stack must
+     * set, a value of the test's), the table is the test's own.
      */
     static Map<String, String> templateEnvironment(SamTemplate template, String table) {
+        Map<String, String> required = Map.of("MailFrom", "no-reply@example.com");
         Map<String, Object> parameters = SamTemplate.map(template.root, "Parameters");
         Map<String, String> env = new LinkedHashMap<>();
         template.functionEnvironment("GraphqlFunction").forEach((name, value) -> {
             if (value instanceof Map<?, ?> reference && reference.get("Ref") instanceof String ref) {
                 if (parameters.get(ref) instanceof Map<?, ?> parameter) {
-                    env.put(name, String.valueOf(parameter.get("Default")));
+                    env.put(name, parameter.containsKey("Default") ? String.valueOf(parameter.get("Default"))
+                            : required.get(ref));
                 } else if (ref.equals("UsersTable")) {
                     env.put(name, table);
                 } else {

@@ -328,6 +328,34 @@ class TemplateTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void mailGoesThroughSesFromTheOneSenderItMayUse() {
+        Map<String, Object> env = template.functionEnvironment(FUNCTION);
+        assertThat(env.get(AppConfig.MAIL_SENDER)).isEqualTo("ses");
+        assertThat(env.get(AppConfig.MAIL_FROM)).isEqualTo(Map.of("Ref", "MailFrom"));
+        List<Map<String, Object>> sesStatements = new java.util.ArrayList<>();
+        for (Object policy : (List<Object>) template.properties(FUNCTION).get("Policies")) {
+            for (Object statement : (List<Object>) ((Map<String, Object>) policy).get("Statement")) {
+                Map<String, Object> s = (Map<String, Object>) statement;
+                if (s.get("Action").toString().contains("ses:")) {
+                    sesStatements.add(s);
+                }
+            }
+        }
+        assertThat(sesStatements).hasSize(1);
+        Map<String, Object> ses = sesStatements.get(0);
+        // What SesMailer calls, and nothing else.
+        assertThat(ses.get("Action")).isEqualTo(List.of("ses:SendEmail"));
+        var resources = (List<Object>) ses.get("Resource");
+        assertThat(resources).isNotEmpty().allSatisfy(resource -> assertThat(resource.toString())
+                .contains(":ses:${AWS::Region}:${AWS::AccountId}:identity/"));
+        assertThat(resources.get(0).toString()).contains("identity/${MailFrom}");
+        assertThat(map(map(ses, "Condition"), "StringEquals").get("ses:FromAddress"))
+                .isEqualTo(Map.of("Ref", "MailFrom"));
+        assertThat(map(map(template.root, "Parameters"), "MailFrom")).doesNotContainKey("Default");
+    }
+
+    @Test
     void everyAlarmOnACustomMetricNamesAMetricTheCodeEmitsInTheNamespaceTheFunctionGets() {
         Map<String, Object> namespace = Map.of("Ref", "MetricsNamespace");
         assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.METRICS_NAMESPACE)).isEqualTo(namespace);
@@ -372,6 +400,7 @@ class TemplateTest {
             watched.add((namespace instanceof String literal ? literal + ":" : "") + properties.get("MetricName"));
         });
         assertThat(watched).contains(Metrics.REFRESH_REUSE_DETECTED, Metrics.LOGIN_THROTTLED, Metrics.SERVER_ERRORS,
+                Metrics.PASSWORD_RESET_REQUESTED,
                 "AWS/Lambda:Errors", "AWS/ApiGateway:5XXError", "ApiThrottled");
     }
 

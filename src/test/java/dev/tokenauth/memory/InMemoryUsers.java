@@ -42,7 +42,7 @@ public class InMemoryUsers implements UserRepository {
             }
             users.put(updated.username(), new User(updated.userId(), updated.username(), updated.passwordHash(),
                     updated.tokenCount(), updated.sessions(), updated.createdAt(), updated.revision() + 1,
-                    updated.roles(), updated.devices()));
+                    updated.roles(), updated.devices(), stored.email()));
             return true;
         }
     }
@@ -57,7 +57,7 @@ public class InMemoryUsers implements UserRepository {
             }
             User next = new User(stored.userId(), stored.username(), newHash, stored.tokenCount() + 1,
                     Map.of(onlySession.id(), onlySession), stored.createdAt(), stored.revision() + 1,
-                    stored.roles(), List.of());
+                    stored.roles(), List.of(), stored.email());
             users.put(next.username(), next);
             return Optional.of(next);
         }
@@ -66,12 +66,34 @@ public class InMemoryUsers implements UserRepository {
     @Override
     public boolean delete(User checked) {
         beforeWrite();
+        User deleted;
         synchronized (this) {
             if (!holdsCheckedHash(users.get(checked.username()), checked)) {
                 return false;
             }
-            users.remove(checked.username());
-            return true;
+            deleted = users.remove(checked.username());
+        }
+        if (deleted.email() != null) {
+            afterDelete.accept(deleted);
+        }
+        return true;
+    }
+
+    /** The adapters of other ports that share this store ({@link InMemoryEmails}): what goes with a deleted user. */
+    private volatile java.util.function.Consumer<User> afterDelete = user -> { };
+
+    void afterDelete(java.util.function.Consumer<User> release) {
+        this.afterDelete = release;
+    }
+
+    /**
+     * A conditional write of another port's adapter on this store: after {@link #beforeWrite}, under
+     * the lock every write of this store takes.
+     */
+    <T> T write(java.util.function.Function<Map<String, User>, T> write) {
+        beforeWrite();
+        synchronized (this) {
+            return write.apply(users);
         }
     }
 

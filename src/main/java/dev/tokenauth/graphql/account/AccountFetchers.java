@@ -37,7 +37,7 @@ final class AccountFetchers {
 
     DataFetcher<Map<String, Object>> register() {
         return env -> view(accounts.registration().register(env.getArgument("username"), env.getArgument("password"),
-                Auth.caller(env)));
+                env.getArgument("email"), Auth.caller(env)));
     }
 
     DataFetcher<Boolean> logout() {
@@ -72,8 +72,11 @@ final class AccountFetchers {
 
     /** The GraphQL User type: never the password hash, the token count or the sessions. */
     static Map<String, Object> view(User user) {
-        return Map.of("id", user.userId(), "username", user.username(), "createdAt", user.createdAt().toString(),
-                "roles", List.copyOf(new TreeSet<>(user.roles())));
+        var view = new HashMap<String, Object>(Map.of("id", user.userId(), "username", user.username(),
+                "createdAt", user.createdAt().toString(), "roles", List.copyOf(new TreeSet<>(user.roles()))));
+        view.put("email", user.email() == null ? null : user.email().address());
+        view.put("emailVerified", user.email() != null && user.email().verified());
+        return view;
     }
 
     private static Map<String, Object> view(TokenPair tokens) {

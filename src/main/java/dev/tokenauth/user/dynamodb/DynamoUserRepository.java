@@ -145,14 +145,19 @@ public final class DynamoUserRepository implements UserRepository {
     @Override
     public boolean delete(User checked) {
         try {
-            dynamo.deleteItem(request -> request
+            var deleted = dynamo.deleteItem(request -> request
                     .tableName(table)
                     .key(UserItem.key(checked.username()))
                     .conditionExpression("#userId = :userId AND #hash = :checkedHash")
                     .expressionAttributeNames(Map.of("#userId", UserItem.USER_ID, "#hash", UserItem.PASSWORD_HASH))
                     .expressionAttributeValues(Map.of(
                             ":userId", AttributeValue.fromS(checked.userId()),
-                            ":checkedHash", AttributeValue.fromS(checked.passwordHash()))));
+                            ":checkedHash", AttributeValue.fromS(checked.passwordHash())))
+                    .returnValues(ReturnValue.ALL_OLD));
+            // The address goes with the account: the one the deleted item held, whatever was checked.
+            if (deleted.hasAttributes() && deleted.attributes().containsKey(UserItem.EMAIL)) {
+                new DynamoEmailStore(dynamo, table).release(deleted.attributes().get(UserItem.EMAIL).s(), checked.userId());
+            }
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.tokenauth.user.EmailAddress;
 import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -23,6 +24,9 @@ final class UserItem {
     /** A string set, absent when the user has no role (DynamoDB has no empty sets). */
     static final String ROLES = "roles";
     static final String DEVICES = "devices";
+    /** The normalised address, absent when the user has none, and whether it is verified. */
+    static final String EMAIL = "email";
+    static final String EMAIL_VERIFIED = "emailVerified";
     // Inside each session of the sessions map: rotatedAt in epoch seconds (a token issue time),
     // createdAt and lastUsedAt in epoch milliseconds (the session's end; the order of eviction).
     static final String GENERATION = "gen";
@@ -51,6 +55,10 @@ final class UserItem {
         if (!user.roles().isEmpty()) {
             item.put(ROLES, AttributeValue.fromSs(List.copyOf(user.roles())));
         }
+        if (user.email() != null) {
+            item.put(EMAIL, AttributeValue.fromS(user.email().address()));
+            item.put(EMAIL_VERIFIED, AttributeValue.fromBool(user.email().verified()));
+        }
         return item;
     }
 
@@ -76,7 +84,9 @@ final class UserItem {
                 Long.parseLong(item.get(REVISION).n()),
                 item.containsKey(ROLES) ? Set.copyOf(item.get(ROLES).ss()) : Set.of(),
                 // An item without a devices list trusts no device yet.
-                item.containsKey(DEVICES) ? item.get(DEVICES).l().stream().map(AttributeValue::s).toList() : List.of());
+                item.containsKey(DEVICES) ? item.get(DEVICES).l().stream().map(AttributeValue::s).toList() : List.of(),
+                item.containsKey(EMAIL) ? new EmailAddress(item.get(EMAIL).s(),
+                        Boolean.TRUE.equals(item.getOrDefault(EMAIL_VERIFIED, AttributeValue.fromBool(false)).bool())) : null);
     }
 
     static AttributeValue sessions(Map<String, Session> sessions) {
