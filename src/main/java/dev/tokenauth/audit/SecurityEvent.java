@@ -21,7 +21,11 @@ public record SecurityEvent(Type type, Caller caller, String userId, String sess
         LOGGED_OUT_EVERYWHERE("logged_out_everywhere"),
         PASSWORD_CHANGED("password_changed"),
         SESSION_REVOKED("session_revoked"),
-        ACCOUNT_DELETED("account_deleted");
+        ACCOUNT_DELETED("account_deleted"),
+        PASSKEY_REGISTERED("passkey_registered"),
+        PASSKEY_REMOVED("passkey_removed"),
+        PASSKEY_LOGIN_SUCCEEDED("passkey_login_succeeded"),
+        PASSKEY_LOGIN_FAILED("passkey_login_failed");
 
         private final String eventName;
 
