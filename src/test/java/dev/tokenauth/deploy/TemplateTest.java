@@ -17,6 +17,8 @@ import dev.tokenauth.local.ModuleTables;
 import dev.tokenauth.module.ModuleTable;
 import dev.tokenauth.ops.Metrics;
 import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
+import dev.tokenauth.user.dynamodb.DynamoPasskeyChallenges;
+import dev.tokenauth.user.dynamodb.DynamoPasskeys;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import org.junit.jupiter.api.Test;
 
@@ -163,7 +165,8 @@ class TemplateTest {
      */
     private static Map<String, Set<String>> dynamoDbCallsByTable() {
         Map<String, Set<String>> byTable = new HashMap<>();
-        byTable.put("UsersTable", DynamoDbActions.calledBy(DynamoUserRepository.class, DynamoAttemptCounters.class));
+        byTable.put("UsersTable", DynamoDbActions.calledBy(DynamoUserRepository.class, DynamoAttemptCounters.class,
+                DynamoPasskeys.class, DynamoPasskeyChallenges.class));
         for (ModuleTable table : ModuleTables.declared()) {
             byTable.put(table.resource(), DynamoDbActions.calledBy(table.adapter()));
         }
