@@ -12,6 +12,7 @@ import java.util.Set;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tokenauth.LambdaApplication;
 import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.config.PasskeySettings;
 import dev.tokenauth.example.notes.NotesModuleFactory;
 import dev.tokenauth.local.ModuleTables;
 import dev.tokenauth.module.ModuleTable;
@@ -344,10 +345,12 @@ class TemplateTest {
         Map<String, String> lambdaEnvironment = new HashMap<>(Map.of(
                 AppConfig.ACCESS_TOKEN_SECRET + AppConfig.ARN_SUFFIX, "arn:aws:secretsmanager:eu-west-1:1:secret:a",
                 AppConfig.REFRESH_TOKEN_SECRET + AppConfig.ARN_SUFFIX, "arn:aws:secretsmanager:eu-west-1:1:secret:r"));
-        AppConfig.load(name -> {
+        AppConfig config = AppConfig.load(name -> {
             read.add(name);
             return lambdaEnvironment.get(name);
         }, arn -> arn.endsWith(":a") ? "a".repeat(64) : "r".repeat(64));
+        // Read through the same reader when the components are built.
+        PasskeySettings.read(config.settings());
         return read;
     }
 }
