@@ -105,6 +105,10 @@ class PasskeyIT {
         String passkeyAccess = signedIn.data("loginWithPasskey").path("accessToken").stringValue();
         assertThat(signedIn.data("loginWithPasskey").path("deviceToken").stringValue()).isNotBlank();
 
+        // Stored with the session, through refreshes: a second-factor feature can rely on it.
+        var sessions = lambda.users().findByUsername(username).orElseThrow().sessions().values();
+        assertThat(sessions).filteredOn(session -> session.multiFactor()).hasSize(1);
+        assertThat(sessions).hasSize(2);
         JsonNode user = call(PASSKEYS, Map.of(), passkeyAccess).data("loggedInUser");
         assertThat(user.path("username").stringValue()).isEqualTo(username);
         assertThat(user.at("/passkeys/0/id").stringValue()).isEqualTo(RECORDED.registration.credentialId());

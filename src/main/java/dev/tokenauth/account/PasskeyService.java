@@ -157,7 +157,7 @@ public final class PasskeyService {
     /**
      * A sign-in with an {@code AuthenticationResponseJSON}: a new session, as {@code login}
      * starts one, with a device token. The authenticator verified the user, so the session is
-     * multi-factor (possession of the passkey and the user's PIN or biometric).
+     * marked multi-factor ({@link Session#multiFactor()}).
      */
     public LoginService.LoginResult login(String credential, Caller caller) {
         var budget = new LoginThrottle.Budget(SOURCE_PREFIX + caller.sourceIp());
@@ -198,7 +198,8 @@ public final class PasskeyService {
         User user = users.findByUsername(keyring.get().username())
                 .filter(found -> found.userId().equals(userId))
                 .orElseThrow(() -> failed(caller, userId, "no_such_user"));
-        Session session = sessions.open(caller);
+        // The authenticator verified the user (required above): possession and a PIN or biometric.
+        Session session = sessions.open(caller).withMultiFactor();
         String deviceId = newId(16);
         User written = storeSession(user, session, deviceId).orElseThrow(() -> failed(caller, userId, "no_such_user"));
         throttle.reset(budget);

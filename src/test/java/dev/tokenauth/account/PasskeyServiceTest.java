@@ -123,7 +123,8 @@ class PasskeyServiceTest {
 
         Principal signedIn = accounts.tokens.verifyAccess(result.tokens().accessToken()).orElseThrow();
         assertThat(signedIn.userId()).isEqualTo(ada.userId());
-        assertThat(accounts.users.findByUsername("ada").orElseThrow().sessions()).containsKey(signedIn.sessionId());
+        assertThat(accounts.users.findByUsername("ada").orElseThrow().session(signedIn.sessionId()))
+                .hasValueSatisfying(session -> assertThat(session.multiFactor()).isTrue());
         assertThat(result.deviceToken()).isNotBlank();
         Passkey used = service.passkeys(ada.userId()).get(0);
         assertThat(used.signCount()).isEqualTo(2);
