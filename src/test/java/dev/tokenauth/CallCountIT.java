@@ -59,9 +59,9 @@ class CallCountIT {
         TokenPair deleting = register();
         List<String> deletion = calls(query("mutation ($p: String!) { deleteAccount(password: $p) }", Map.of("p", PASSWORD))
                 .header("x-refresh-token", deleting.refreshToken()));
-        assertThat(deletion).as("refresh; the password check's counter, counted then reset; the notes module's "
-                + "data; the user item; the name's failure budget").containsExactly(READ, WRITE,
-                PUT, DELETE, "DynamoDb:Query", DELETE, DELETE);
+        assertThat(deletion).as("refresh; the password check's counter, counted then reset; the passkeys item; "
+                + "the notes module's data; the user item; the name's failure budget").containsExactly(READ, WRITE,
+                PUT, DELETE, DELETE, "DynamoDb:Query", DELETE, DELETE);
     }
 
     @Test

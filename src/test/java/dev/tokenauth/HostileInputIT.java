@@ -378,7 +378,7 @@ class HostileInputIT {
         }
         after.forEach((key, item) -> {
             if (!item.containsKey("userId")) {
-                assertThat(key).as("a non-user item").matches("(login-attempts|login-device|register-ip)#.*");
+                assertThat(key).as("a non-user item").matches("(login-attempts|login-device|register-ip|passkey-source|webauthn-challenge)#.*");
             }
         });
         System.out.println("HostileInputIT: " + added.size() + " users registered by the batch, "

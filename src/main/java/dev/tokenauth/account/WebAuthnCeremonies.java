@@ -132,6 +132,9 @@ final class WebAuthnCeremonies {
                     parameters, true, true));
         } catch (VerificationException e) {
             throw new Refused(reason(e), e);
+        } catch (RuntimeException e) {
+            // Parts webauthn4j decodes only while verifying (a key, an attestation statement) can be malformed too.
+            throw new Refused("malformed", e);
         }
         AuthenticatorData<?> authenticator = registration.data().getAttestationObject().getAuthenticatorData();
         var attested = authenticator.getAttestedCredentialData();
@@ -164,6 +167,8 @@ final class WebAuthnCeremonies {
                     record, null, true, true));
         } catch (VerificationException e) {
             throw new Refused(reason(e), e);
+        } catch (RuntimeException e) {
+            throw new Refused("malformed", e);
         }
         AuthenticatorData<?> authenticator = assertion.data().getAuthenticatorData();
         return new Verified(authenticator.getSignCount(), authenticator.isFlagBS());
