@@ -51,6 +51,18 @@ export interface AuthFetchOptions {
   deviceTokens?: boolean;
   /** The clock, in ms. Default Date.now. */
   now?: () => number;
+  /** For registerPasskey and loginWithPasskey. Default: navigator.credentials. */
+  credentials?: CredentialsContainer;
+  /** Its parseCreationOptionsFromJSON and parseRequestOptionsFromJSON are used where present. Default: globalThis.PublicKeyCredential. */
+  PublicKeyCredential?: unknown;
+}
+
+/** A passkey of the user, as registerPasskey returns it. */
+export interface Passkey {
+  id: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt: string | null;
 }
 
 export interface AuthFetch {
@@ -62,6 +74,10 @@ export interface AuthFetch {
   requestPasswordReset(request: { email: string }): Promise<boolean>;
   /** Sets the new password with the mailed code; every session ends (this client's pair too), so log in again. */
   resetPassword(reset: { email: string; code: string; newPassword: string }): Promise<boolean>;
+  /** Creates a passkey for the logged-in user (navigator.credentials.create) and registers it. */
+  registerPasskey(label?: string | null): Promise<Passkey>;
+  /** Signs in with a passkey, without username or password (navigator.credentials.get); stores the pair like login. */
+  loginWithPasskey(options?: { mediation?: CredentialMediationRequirement; signal?: AbortSignal }): Promise<Tokens>;
   changePassword(passwords: { oldPassword: string; newPassword: string }): Promise<Tokens>;
   /** Logs out here and in the other tabs holding this session, then ends it on the server; true when it confirmed. */
   logout(): Promise<boolean>;

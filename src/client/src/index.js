@@ -2,6 +2,7 @@ import {
   ACCESS_HEADER, REFRESH_HEADER, accessExpiresAt, comparePairs, decodeJwtPayload, sessionOf, toPair,
 } from './tokens.js';
 import { localStorageStore, memoryStore, sessionStorageStore } from './stores.js';
+import { credentialToJSON, parseCreationOptions, parseRequestOptions } from './passkeys.js';
 
 export {
   ACCESS_HEADER, REFRESH_HEADER, accessExpiresAt, comparePairs, decodeJwtPayload,
@@ -456,7 +457,41 @@ export function createAuthFetch(options = {}) {
     }
   }
 
+  // Passkeys: the options come from the server as WebAuthn JSON, the credential goes back as JSON.
+  const passkeyFields = 'id label createdAt lastUsedAt';
+
+  function webAuthn() {
+    const credentials = options.credentials ?? globalThis.navigator?.credentials;
+    if (!credentials) throw new AuthError('This browser has no WebAuthn (navigator.credentials)');
+    return { credentials, PublicKeyCredential: options.PublicKeyCredential ?? globalThis.PublicKeyCredential };
+  }
+
+  async function registerPasskey(label = null) {
+    const { credentials, PublicKeyCredential } = webAuthn();
+    const data = await graphql('mutation PasskeyRegistrationOptions { passkeyRegistrationOptions }', {},
+      { withTokens: true });
+    const publicKey = parseCreationOptions(JSON.parse(data.passkeyRegistrationOptions), PublicKeyCredential);
+    const credential = await credentials.create({ publicKey });
+    const registered = await graphql(`mutation RegisterPasskey($credential: String!, $label: String) {
+      registerPasskey(credential: $credential, label: $label) { ${passkeyFields} } }`,
+    { credential: JSON.stringify(credentialToJSON(credential)), label }, { withTokens: true });
+    return registered.registerPasskey;
+  }
+
+  async function loginWithPasskey({ mediation, signal } = {}) {
+    const { credentials, PublicKeyCredential } = webAuthn();
+    const data = await graphql('mutation PasskeyLoginOptions { passkeyLoginOptions }', {}, { withTokens: false });
+    const publicKey = parseRequestOptions(JSON.parse(data.passkeyLoginOptions), PublicKeyCredential);
+    const credential = await credentials.get({ publicKey, ...(mediation ? { mediation } : {}), ...(signal ? { signal } : {}) });
+    const signedIn = await graphql(`mutation LoginWithPasskey($credential: String!) {
+      loginWithPasskey(credential: $credential) { ${tokenFields} } }`,
+    { credential: JSON.stringify(credentialToJSON(credential)) }, { withTokens: false });
+    return keepTokens(signedIn.loginWithPasskey ?? {});
+  }
+
   authFetch.login = login;
+  authFetch.registerPasskey = registerPasskey;
+  authFetch.loginWithPasskey = loginWithPasskey;
   authFetch.register = register;
   authFetch.changePassword = changePassword;
   authFetch.requestPasswordReset = requestPasswordReset;

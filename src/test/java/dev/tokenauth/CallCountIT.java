@@ -59,9 +59,9 @@ class CallCountIT {
         TokenPair deleting = register();
         List<String> deletion = calls(query("mutation ($p: String!) { deleteAccount(password: $p) }", Map.of("p", PASSWORD))
                 .header("x-refresh-token", deleting.refreshToken()));
-        assertThat(deletion).as("refresh; the password check's counter, counted then reset; the notes module's "
-                + "data; the user item; the failure budgets of the name and of the one session").containsExactly(READ, WRITE,
-                PUT, DELETE, "DynamoDb:Query", DELETE, DELETE, DELETE);
+        assertThat(deletion).as("refresh; the password check's counter, counted then reset; the passkeys item; "
+                + "the notes module's data; the user item; the failure budgets of the name and of the one session")
+                .containsExactly(READ, WRITE, PUT, DELETE, DELETE, "DynamoDb:Query", DELETE, DELETE, DELETE);
     }
 
     @Test

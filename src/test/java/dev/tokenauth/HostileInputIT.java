@@ -377,8 +377,8 @@ class HostileInputIT {
         }
         after.forEach((key, item) -> {
             if (!item.containsKey("userId")) {
-                assertThat(key).as("a non-user item")
-                        .matches("(login-attempts|login-device|login-invalid|password-session|register-ip|mail-to|mail-ip|email)#.*");
+                assertThat(key).as("a non-user item").matches("(login-attempts|login-device|login-invalid|password-session"
+                        + "|register-ip|mail-to|mail-ip|email|passkey-source|webauthn-challenge)#.*");
             }
         });
         System.out.println("HostileInputIT: " + added.size() + " users registered by the batch, "

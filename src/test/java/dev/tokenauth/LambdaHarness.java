@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.config.PasskeySettings;
 import dev.tokenauth.local.DynamoDbTestServer;
 import dev.tokenauth.local.ModuleTables;
 import dev.tokenauth.local.UsersTable;
@@ -63,6 +64,9 @@ public final class LambdaHarness {
         System.setProperty(AppConfig.REFRESH_TOKEN_SECRET, REFRESH_SECRET);
         System.setProperty(AppConfig.TOKEN_ISSUER, ISSUER);
         System.setProperty(AppConfig.CORS_ALLOWED_ORIGINS, "*");
+        // The relying party and page origin of the recorded passkey ceremonies (PasskeyIT).
+        System.setProperty(PasskeySettings.WEBAUTHN_RP_ID, "localhost");
+        System.setProperty(PasskeySettings.WEBAUTHN_ORIGINS, "http://localhost:47613");
         // To measure which grace honest parallel clients need (docs/security.md): -Dharness.refreshGraceSeconds=0
         String grace = System.getProperty("harness.refreshGraceSeconds");
         if (grace != null) {

@@ -27,7 +27,11 @@ public record SecurityEvent(Type type, Caller caller, String userId, String sess
         EMAIL_VERIFIED("email_verified"),
         PASSWORD_RESET_REQUESTED("password_reset_requested"),
         PASSWORD_RESET_COMPLETED("password_reset_completed"),
-        PASSWORD_RESET_FAILED("password_reset_failed");
+        PASSWORD_RESET_FAILED("password_reset_failed"),
+        PASSKEY_REGISTERED("passkey_registered"),
+        PASSKEY_REMOVED("passkey_removed"),
+        PASSKEY_LOGIN_SUCCEEDED("passkey_login_succeeded"),
+        PASSKEY_LOGIN_FAILED("passkey_login_failed");
 
         private final String eventName;
 

@@ -11,6 +11,7 @@ import dev.tokenauth.account.EmailVerificationService;
 import dev.tokenauth.account.LoginService;
 import dev.tokenauth.account.LoginThrottle;
 import dev.tokenauth.account.MailThrottle;
+import dev.tokenauth.account.PasskeyService;
 import dev.tokenauth.account.PasswordChangeService;
 import dev.tokenauth.account.PasswordResetService;
 import dev.tokenauth.account.RegistrationService;
@@ -23,6 +24,7 @@ import dev.tokenauth.graphql.GraphqlEngine;
 import dev.tokenauth.graphql.GraphqlModule;
 import dev.tokenauth.graphql.account.AccountModule;
 import dev.tokenauth.graphql.account.AccountOperations;
+import dev.tokenauth.graphql.account.PasskeysModule;
 import dev.tokenauth.graphql.account.RecoveryModule;
 import dev.tokenauth.graphql.account.RolesModule;
 import dev.tokenauth.http.GraphqlHttpHandler;
@@ -41,6 +43,8 @@ import dev.tokenauth.token.TokenService;
 import dev.tokenauth.user.PasswordHasher;
 import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
 import dev.tokenauth.user.dynamodb.DynamoEmailStore;
+import dev.tokenauth.user.dynamodb.DynamoPasskeyChallenges;
+import dev.tokenauth.user.dynamodb.DynamoPasskeys;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -72,7 +76,6 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         var accounts = config.accounts();
         var loginThrottle = new LoginThrottle(counters, accounts.backoff());
         var sessions = new SessionService(users, tokens, clock, accounts.sessions(), events);
-        UserDataDeletion moduleData = userId -> extra.forEach(module -> module.deleteUserData(userId));
         var mail = config.mail();
         Mailer mailer = mail.sender() == AppConfig.MailSender.SES
                 ? new SesMailer(sesClient(config), mail.from())
@@ -87,6 +90,15 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         var reset = new PasswordResetService(users, emailStore, codes, mailThrottle, mailer, templates, hasher,
                 loginThrottle, new ResponseFloor(clock, mail.resetResponseFloor(), ResponseFloor.Pause.THREAD), clock,
                 events);
+        var passkeyStore = new DynamoPasskeys(dynamo, config.usersTable());
+        var passkeys = PasskeySettings.read(config.settings()).map(policy -> new PasskeyService(policy, passkeyStore,
+                new DynamoPasskeyChallenges(dynamo, config.usersTable()), users, hasher, loginThrottle, sessions, tokens,
+                clock, events));
+        UserDataDeletion moduleData = userId -> {
+            // Whether or not passkeys are on now: they may have been when the user registered some.
+            passkeyStore.deleteAll(userId);
+            extra.forEach(module -> module.deleteUserData(userId));
+        };
         var operations = new AccountOperations(
                 new RegistrationService(users, hasher,
                         new RegistrationThrottle(counters, accounts.registrationsPerIpPerHour(), Duration.ofHours(1)),
@@ -96,7 +108,8 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
                 new AccountDeletionService(users, hasher, loginThrottle, sessions, clock, events, moduleData),
                 sessions);
         var modules = new ArrayList<GraphqlModule>(List.of(new AccountModule(operations),
-                new RolesModule(new RoleAdministration(users)), new RecoveryModule(verification, reset)));
+                new RolesModule(new RoleAdministration(users)), new RecoveryModule(verification, reset),
+                new PasskeysModule(passkeys)));
         modules.addAll(extra);
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
                 new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),

@@ -37,8 +37,8 @@ public final class SecurityEventLog implements SecurityEvents {
     /** The metric an event type is counted in, or null. */
     static String metricOf(SecurityEvent.Type type) {
         return switch (type) {
-            case LOGIN_SUCCEEDED -> Metrics.LOGIN_SUCCEEDED;
-            case LOGIN_FAILED -> Metrics.LOGIN_FAILED;
+            case LOGIN_SUCCEEDED, PASSKEY_LOGIN_SUCCEEDED -> Metrics.LOGIN_SUCCEEDED;
+            case LOGIN_FAILED, PASSKEY_LOGIN_FAILED -> Metrics.LOGIN_FAILED;
             case LOGIN_THROTTLED -> Metrics.LOGIN_THROTTLED;
             case SESSION_REFRESHED -> Metrics.SESSION_REFRESHED;
             case REFRESH_REUSE_DETECTED -> Metrics.REFRESH_REUSE_DETECTED;

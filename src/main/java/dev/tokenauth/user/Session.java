@@ -9,10 +9,11 @@ import java.time.Instant;
  * time of its tokens, so they can be minted again identically within the grace window.
  * {@code createdAt} (the login) bounds the session's whole life; {@code lastUsedAt} (the latest
  * rotation) decides which session goes first when a user has too many. {@code label} names the
- * device for the user's own list of sessions.
+ * device for the user's own list of sessions. {@code multiFactor}: the login proved more than one
+ * factor (a passkey with user verification), for features that ask for a second factor.
  */
 public record Session(String id, long generation, Instant rotatedAt, Instant createdAt, Instant lastUsedAt,
-                      String label) {
+                      String label, boolean multiFactor) {
 
     /**
      * Device labels are shown back to the user, never parsed: the user agent, cut where it is
@@ -24,9 +25,19 @@ public record Session(String id, long generation, Instant rotatedAt, Instant cre
         label = label == null ? "" : label;
     }
 
+    /** A session of a single-factor login. */
+    public Session(String id, long generation, Instant rotatedAt, Instant createdAt, Instant lastUsedAt, String label) {
+        this(id, generation, rotatedAt, createdAt, lastUsedAt, label, false);
+    }
+
+    /** This session, of a login that proved more than one factor. */
+    public Session withMultiFactor() {
+        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, true);
+    }
+
     /** The next generation, minted at {@code now}; {@code usedAt} keeps milliseconds for ordering. */
     public Session next(Instant now, Instant usedAt) {
-        return new Session(id, generation + 1, now, createdAt, usedAt, label);
+        return new Session(id, generation + 1, now, createdAt, usedAt, label, multiFactor);
     }
 
     /** When the session ends however often it is refreshed. */

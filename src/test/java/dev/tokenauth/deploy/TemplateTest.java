@@ -12,12 +12,15 @@ import java.util.Set;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tokenauth.LambdaApplication;
 import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.config.PasskeySettings;
 import dev.tokenauth.example.notes.NotesModuleFactory;
 import dev.tokenauth.local.ModuleTables;
 import dev.tokenauth.module.ModuleTable;
 import dev.tokenauth.ops.Metrics;
 import dev.tokenauth.token.TokenSettings;
 import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
+import dev.tokenauth.user.dynamodb.DynamoPasskeyChallenges;
+import dev.tokenauth.user.dynamodb.DynamoPasskeys;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import org.junit.jupiter.api.Test;
 
@@ -261,7 +264,8 @@ class TemplateTest {
      */
     private static Map<String, Set<String>> dynamoDbCallsByTable() {
         Map<String, Set<String>> byTable = new HashMap<>();
-        byTable.put("UsersTable", DynamoDbActions.calledBy(DynamoUserRepository.class, DynamoAttemptCounters.class));
+        byTable.put("UsersTable", DynamoDbActions.calledBy(DynamoUserRepository.class, DynamoAttemptCounters.class,
+                DynamoPasskeys.class, DynamoPasskeyChallenges.class));
         for (ModuleTable table : ModuleTables.declared()) {
             byTable.put(table.resource(), DynamoDbActions.calledBy(table.adapter()));
         }
@@ -468,10 +472,12 @@ class TemplateTest {
         Map<String, String> lambdaEnvironment = new HashMap<>(Map.of(
                 AppConfig.ACCESS_TOKEN_SECRET + AppConfig.ARN_SUFFIX, "arn:aws:secretsmanager:eu-west-1:1:secret:a",
                 AppConfig.REFRESH_TOKEN_SECRET + AppConfig.ARN_SUFFIX, "arn:aws:secretsmanager:eu-west-1:1:secret:r"));
-        AppConfig.load(name -> {
+        AppConfig config = AppConfig.load(name -> {
             read.add(name);
             return lambdaEnvironment.get(name);
         }, arn -> arn.endsWith(":a") ? "a".repeat(64) : "r".repeat(64));
+        // Read through the same reader when the components are built.
+        PasskeySettings.read(config.settings());
         return read;
     }
 }

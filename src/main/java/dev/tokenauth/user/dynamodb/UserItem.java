@@ -34,6 +34,8 @@ final class UserItem {
     static final String SESSION_CREATED_AT = "createdAt";
     static final String LAST_USED_AT = "lastUsedAt";
     static final String LABEL = "label";
+    /** True for a multi-factor login; absent otherwise. */
+    static final String MULTI_FACTOR = "mfa";
 
     private UserItem() {
     }
@@ -71,8 +73,10 @@ final class UserItem {
             Instant lastUsed = fields.containsKey(LAST_USED_AT)
                     ? Instant.ofEpochMilli(Long.parseLong(fields.get(LAST_USED_AT).n())) : created;
             String label = fields.containsKey(LABEL) ? fields.get(LABEL).s() : "";
+            boolean multiFactor = fields.containsKey(MULTI_FACTOR) && fields.get(MULTI_FACTOR).bool();
             sessions.put(id, new Session(id, Long.parseLong(fields.get(GENERATION).n()),
-                    Instant.ofEpochSecond(Long.parseLong(fields.get(ROTATED_AT).n())), created, lastUsed, label));
+                    Instant.ofEpochSecond(Long.parseLong(fields.get(ROTATED_AT).n())), created, lastUsed, label,
+                    multiFactor));
         });
         return new User(
                 item.get(USER_ID).s(),
@@ -91,12 +95,18 @@ final class UserItem {
 
     static AttributeValue sessions(Map<String, Session> sessions) {
         var map = new LinkedHashMap<String, AttributeValue>();
-        sessions.forEach((id, session) -> map.put(id, AttributeValue.fromM(Map.of(
-                GENERATION, number(session.generation()),
-                ROTATED_AT, number(session.rotatedAt().getEpochSecond()),
-                SESSION_CREATED_AT, number(session.createdAt().toEpochMilli()),
-                LAST_USED_AT, number(session.lastUsedAt().toEpochMilli()),
-                LABEL, AttributeValue.fromS(session.label())))));
+        sessions.forEach((id, session) -> {
+            var fields = new LinkedHashMap<>(Map.of(
+                    GENERATION, number(session.generation()),
+                    ROTATED_AT, number(session.rotatedAt().getEpochSecond()),
+                    SESSION_CREATED_AT, number(session.createdAt().toEpochMilli()),
+                    LAST_USED_AT, number(session.lastUsedAt().toEpochMilli()),
+                    LABEL, AttributeValue.fromS(session.label())));
+            if (session.multiFactor()) {
+                fields.put(MULTI_FACTOR, AttributeValue.fromBool(true));
+            }
+            map.put(id, AttributeValue.fromM(fields));
+        });
         return AttributeValue.fromM(map);
     }
 
