@@ -40,7 +40,7 @@ class AuthDirectivesIT {
         Map<String, String> wrong = new LinkedHashMap<>();
         wrong.put("no token", null);
         wrong.put("expired", LambdaHarness.tokens(Duration.ofMinutes(-16)).issue(principal).accessToken());
-        wrong.put("forged", forged(principal, Set.of()));
+        wrong.put("forged", forged(pair.accessToken(), principal, Set.of()));
         wrong.forEach((kind, token) -> {
             LambdaResponse response = graphql("mutation { logout }", Map.of(), token);
             assertThat(response.firstErrorCode()).as(kind).isEqualTo("UNAUTHENTICATED");
@@ -49,6 +49,27 @@ class AuthDirectivesIT {
 
         LambdaResponse ok = graphql("mutation { logout }", Map.of(), pair.accessToken());
         assertThat(ok.data("logout").booleanValue()).isTrue();
+    }
+
+    @Test
+    void everyDirectiveRefusesAnExpiredAndAForgedToken() {
+        TokenPair pair = register(uniqueName());
+        Principal principal = principalOf(pair);
+        String expired = LambdaHarness.tokens(Duration.ofMinutes(-16)).issue(principal).accessToken();
+        String forged = forged(pair.accessToken(), principal, Set.of("admin", "moderator"));
+        Map<String, String> guarded = new LinkedHashMap<>();
+        guarded.put("@authenticated", "mutation { logout }");
+        guarded.put("@authenticated(live: true)", "{ loggedInUser { username } }");
+        guarded.put("@hasRole", "mutation { removeNote(ownerId: \"x\", id: \"y\") }");
+        guarded.put("@hasRole(live: true)", "mutation { grantRole(username: \"nobody\", role: \"x\") { username } }");
+        guarded.forEach((directive, query) -> {
+            for (String token : new String[] {expired, forged}) {
+                LambdaResponse response = graphql(query, Map.of(), token);
+                assertThat(response.firstErrorCode()).as(directive).isEqualTo("UNAUTHENTICATED");
+                assertThat(response.status()).as(directive).isEqualTo(200);
+            }
+        });
+        assertThat(graphql("{ loggedInUser { username } }", Map.of(), pair.accessToken()).firstErrorCode()).isNull();
     }
 
     @Test
@@ -76,7 +97,10 @@ class AuthDirectivesIT {
 
         Map<String, String> refused = new LinkedHashMap<>();
         refused.put("no token", null);
-        refused.put("a forged token claiming admin", forged(principalOf(adminTokens), Set.of("admin")));
+        refused.put("a forged token claiming admin", forged(adminTokens.accessToken(), principalOf(adminTokens),
+                Set.of("admin")));
+        refused.put("an expired token of a live admin", LambdaHarness.tokens(Duration.ofMinutes(-16))
+                .issue(withRoles(principalOf(adminTokens), Set.of("admin"))).accessToken());
         refused.forEach((kind, token) ->
                 assertThat(graphql(GRANT, grant, token).firstErrorCode()).as(kind).isEqualTo("UNAUTHENTICATED"));
         assertThat(graphql(GRANT, grant, targetTokens.accessToken()).firstErrorCode()).isEqualTo("FORBIDDEN");
@@ -160,8 +184,22 @@ class AuthDirectivesIT {
     }
 
     /** Every claim right, signed with a key the service does not have. */
-    static String forged(Principal principal, Set<String> roles) {
-        var builder = JWT.create().withKeyId("00000000").withIssuer(LambdaHarness.ISSUER)
+    /**
+     * Every claim right, with the real token's key id and audience, signed with a key of the same
+     * kind (ES256) that the service does not have: only the signature can refuse it.
+     */
+    static String forged(String realToken, Principal principal, Set<String> roles) {
+        var real = JWT.decode(realToken);
+        java.security.KeyPair stranger;
+        try {
+            var generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            stranger = generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        var builder = JWT.create().withKeyId(real.getKeyId()).withIssuer(real.getIssuer())
+                .withAudience(real.getAudience().toArray(String[]::new)).withJWTId(real.getId())
                 .withSubject(principal.userId()).withClaim("username", principal.username())
                 .withClaim("cnt", principal.tokenCount()).withClaim("sid", principal.sessionId())
                 .withClaim("gen", 0L).withClaim("token_use", "access")
@@ -169,7 +207,8 @@ class AuthDirectivesIT {
         if (!roles.isEmpty()) {
             builder.withArrayClaim("roles", roles.toArray(String[]::new));
         }
-        return builder.sign(Algorithm.HMAC256("not-the-service-key-but-long-enough-0123456789"));
+        return builder.sign(Algorithm.ECDSA256((java.security.interfaces.ECPublicKey) stranger.getPublic(),
+                (java.security.interfaces.ECPrivateKey) stranger.getPrivate()));
     }
 
     private LambdaResponse graphql(String query, Map<String, Object> variables, String accessToken) {

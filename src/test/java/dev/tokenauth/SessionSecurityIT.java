@@ -5,6 +5,7 @@ import static dev.tokenauth.GraphqlFunctionIT.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,6 +85,53 @@ class SessionSecurityIT {
         User user = lambda.users().findByUsername(name).orElseThrow();
         assertThat(user.tokenCount()).isZero();
         assertThat(user.sessions().values()).singleElement().satisfies(s -> assertThat(s.generation()).isEqualTo(1));
+    }
+
+    @Test
+    void theReplacedTokenAfterTheGraceWindowIsAReplay() {
+        String name = uniqueName();
+        TokenPair gen0 = register(name);
+        refresh(gen0.refreshToken());
+        // The rotation as it would stand once the grace window has passed: rotated that long ago.
+        User user = lambda.users().findByUsername(name).orElseThrow();
+        dev.tokenauth.user.Session rotated = user.sessions().values().iterator().next();
+        Duration pastTheWindow = Duration.ofSeconds(AppConfig.DEFAULT_REFRESH_GRACE_SECONDS + 1);
+        assertThat(lambda.users().update(user.replacingSession(new dev.tokenauth.user.Session(rotated.id(),
+                rotated.generation(), rotated.rotatedAt().minus(pastTheWindow), rotated.createdAt(),
+                rotated.lastUsedAt(), rotated.label(), rotated.multiFactor())))).isTrue();
+
+        LambdaResponse late = invokeWithRefresh(gen0.refreshToken());
+        assertThat(late.firstErrorCode()).isEqualTo("UNAUTHENTICATED");
+        assertThat(late.header("x-refresh-token")).isNull();
+        User after = lambda.users().findByUsername(name).orElseThrow();
+        assertThat(after.sessions()).as("reuse detected: every session ends").isEmpty();
+        assertThat(after.tokenCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aLogoutWrittenBetweenARefreshsReadAndItsWriteWins() throws Exception {
+        String name = uniqueName();
+        TokenPair pair = register(name);
+        boolean[] held = new boolean[1];
+        DynamoCalls.beforeNext("UpdateItem", () -> {
+            held[0] = true;
+            try {
+                LambdaResponse logout = pool.submit(() -> lambda.invoke(Event.load("logout.json")
+                        .header("x-access-token", pair.accessToken()))).get();
+                assertThat(logout.data("logout").booleanValue()).isTrue();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<String> calls = DynamoCalls.during(() -> {
+            LambdaResponse refresh = invokeWithRefresh(pair.refreshToken());
+            assertThat(refresh.firstErrorCode()).isEqualTo("UNAUTHENTICATED");
+            assertThat(refresh.header("x-refresh-token")).as("no pair for the ended session").isNull();
+        });
+        assertThat(held[0]).as("the logout ran between the refresh's read and its write").isTrue();
+        assertThat(calls).as("the refresh's write lost its condition, and the item read again has no session")
+                .containsExactly("DynamoDb:GetItem", "DynamoDb:UpdateItem", "DynamoDb:GetItem");
+        assertThat(lambda.users().findByUsername(name).orElseThrow().sessions()).isEmpty();
     }
 
     @Test

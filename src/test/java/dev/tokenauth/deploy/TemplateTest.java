@@ -38,9 +38,12 @@ class TemplateTest {
     void handlerIsTheSpringCloudFunctionInvoker() throws Exception {
         String handler = (String) template.properties(FUNCTION).get("Handler");
         String[] parts = handler.split("::");
-        Class<?> type = Class.forName(parts[0]);
-        assertThat(type.getMethod(parts[1], java.io.InputStream.class, java.io.OutputStream.class, Context.class))
-                .isNotNull();
+        assertThat(parts).hasSize(2);
+        assertThat(Class.forName(parts[0])).isEqualTo(org.springframework.cloud.function.adapter.aws.FunctionInvoker.class);
+        var method = Class.forName(parts[0]).getMethod(parts[1], java.io.InputStream.class, java.io.OutputStream.class,
+                Context.class);
+        assertThat(java.lang.reflect.Modifier.isPublic(method.getModifiers())).isTrue();
+        assertThat(method.getReturnType()).isEqualTo(void.class);
         assertThat(template.properties(FUNCTION).get("Runtime")).isEqualTo("java25");
         // The package ./mvnw package writes (LambdaZip), which LambdaRuntimeIT runs: sam deploy uploads it as is.
         assertThat(template.properties(FUNCTION).get("CodeUri")).isEqualTo("target/token-auth-graphql-lambda.zip");
@@ -96,7 +99,13 @@ class TemplateTest {
     void snapStartGoesWithAnAliasThatTheApiCalls() {
         Map<String, Object> function = template.properties(FUNCTION);
         assertThat(map(function, "SnapStart").get("ApplyOn")).isEqualTo("PublishedVersions");
-        assertThat(function.get("AutoPublishAlias")).isInstanceOf(String.class);
+        // With AutoPublishAlias, SAM points the function's Api events at the alias, so every request
+        // the API sends runs a published version, restored from its snapshot.
+        assertThat(function.get("AutoPublishAlias")).isEqualTo("live");
+        map(function, "Events").forEach((name, event) ->
+                assertThat(((Map<?, ?>) event).get("Type")).as(name).isEqualTo("Api"));
+        // Nothing else invokes the function by its unqualified ARN, which would skip the snapshot.
+        assertThat(references(template.root, Map.of("Fn::GetAtt", List.of(FUNCTION, "Arn")))).isZero();
     }
 
     @Test
@@ -323,6 +332,20 @@ class TemplateTest {
             }
         }
         return actions;
+    }
+
+    /** How often {@code value} stands anywhere inside {@code node}. */
+    private static int references(Object node, Object value) {
+        if (node.equals(value)) {
+            return 1;
+        }
+        if (node instanceof Map<?, ?> map) {
+            return map.values().stream().mapToInt(child -> references(child, value)).sum();
+        }
+        if (node instanceof List<?> list) {
+            return list.stream().mapToInt(child -> references(child, value)).sum();
+        }
+        return 0;
     }
 
     /** The logical id of a table named by {@code !GetAtt X.Arn}, else null. */
