@@ -87,6 +87,39 @@ class PasswordChangeRaceIT {
         }
     }
 
+    /**
+     * The upgrade race made to happen: a login with the old password, whose hash it is about to
+     * upgrade, is held just before its write while the whole change runs; its write must then lose
+     * its condition, and the hash it checks again is the new one.
+     */
+    @Test
+    void aLoginHeldBeforeItsHashUpgradeWhileThePasswordChangesGetsNoPairAndWritesNothing() {
+        String name = uniqueName();
+        TokenPair registered = register(name);
+        storeHash(name, BCrypt.hashpw(OLD_PASSWORD, BCrypt.gensalt(4)));
+        boolean[] held = new boolean[1];
+        DynamoCalls.beforeNext("UpdateItem", () -> {
+            held[0] = true;
+            try {
+                LambdaResponse changed = pool.submit(() -> changePassword(registered)).get();
+                assertThat(changed.firstErrorCode()).as(changed.body()).isNull();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        LambdaResponse[] login = new LambdaResponse[1];
+        List<String> calls = DynamoCalls.during(() -> login[0] = login(name, OLD_PASSWORD));
+
+        assertThat(held[0]).as("the change ran between the login's check and its write").isTrue();
+        assertThat(calls).as("the login's write lost its condition, and it read the user again")
+                .containsSubsequence("DynamoDb:UpdateItem", "DynamoDb:GetItem");
+        assertThat(login[0].firstErrorCode()).isEqualTo("INVALID_CREDENTIALS");
+        assertThat(pair(login[0].data("login"))).isNull();
+        String stored = storedHash(name);
+        assertThat(BCrypt.checkpw(NEW_PASSWORD, stored)).isTrue();
+        assertThat(BCrypt.checkpw(OLD_PASSWORD, stored)).isFalse();
+    }
+
     @Test
     void aLoginsHashUpgradeRacingTheChangeNeverWritesTheOldPasswordsHash() throws Exception {
         for (int round = 1; round <= ROUNDS; round++) {
