@@ -118,7 +118,7 @@ public final class SnapStartTimings {
     }
 
     /** The template's own environment (flags included), with the keys given directly, as LambdaRuntimeIT runs it. */
-    private static Map<String, String> environment(String endpoint, String table) {
+    static Map<String, String> environment(String endpoint, String table) {
         SamTemplate template = SamTemplate.load();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv("PATH"));
