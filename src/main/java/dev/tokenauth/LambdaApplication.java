@@ -48,8 +48,12 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
     /** How many Spring contexts this class has initialised in this process: one, or priming went wrong. */
     static final AtomicInteger CONTEXTS = new AtomicInteger();
 
-    /** The parts being built, and the start-up warm-up that runs once they are. */
-    record Start(CompletableFuture<Components> components, CompletableFuture<Boolean> warmUp) {
+    /**
+     * The parts being built, the start-up warm-up that runs once they are, and what they were
+     * built from (the SnapStart priming builds a second graph from it).
+     */
+    record Start(CompletableFuture<Components> components, CompletableFuture<Boolean> warmUp, AppConfig config,
+                 List<ModuleFactory> modules) {
     }
 
     private final List<ModuleFactory> extraModules;
@@ -114,7 +118,8 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
                     .type(FunctionTypeUtils.functionType(message, APIGatewayProxyResponseEvent.class));
         });
         context.registerBean(SnapStartPriming.class, () -> new SnapStartPriming(context, FUNCTION_NAME,
-                CONTEXTS::get, context.getBean(Components.class), start.warmUp()));
+                CONTEXTS::get, context.getBean(Components.class), start.warmUp(),
+                new SnapStartPriming.Sources(start.config(), start.modules())));
     }
 
     /**
@@ -149,7 +154,7 @@ public class LambdaApplication implements ApplicationContextInitializer<GenericA
         }, "token-auth-init");
         builder.setDaemon(true);
         builder.start();
-        return new Start(future, warmUp);
+        return new Start(future, warmUp, config, modules);
     }
 
     /** The built parts, or the failure that stopped them, as it was. */

@@ -82,6 +82,12 @@ public class InvocationBenchmark {
         System.setProperty(AppConfig.ACCESS_TOKEN_SECRET, accessSecret);
         System.setProperty(AppConfig.REFRESH_TOKEN_SECRET, refreshSecret);
         System.setProperty(AppConfig.TOKEN_ISSUER, ISSUER);
+        // The modules on the class path (the tests' example module) get their tables too.
+        for (var module : dev.tokenauth.local.ModuleTables.declared()) {
+            String name = "bench-" + module.nameSetting().toLowerCase(java.util.Locale.ROOT);
+            dev.tokenauth.local.ModuleTables.create(dynamo, module, name);
+            System.setProperty(module.nameSetting(), name);
+        }
         invoker = new FunctionInvoker();
 
         expect(invoke(Files.readAllBytes(Path.of("events", "register.json"))), "\\\"accessToken\\\"");

@@ -33,7 +33,7 @@ public final class SnapStartTimings {
         int runs = Integer.getInteger("bench.runs", 5);
         String java = Jdk25.home() + "/bin/java";
         String snapStart = System.getProperty("bench.mode", "snap-start");
-        Path zip = Path.of("target/token-auth-graphql-lambda.zip");
+        Path zip = Path.of(System.getProperty("bench.zip", "target/token-auth-graphql-lambda.zip"));
         byte[] register = Files.readAllBytes(Path.of("events/register.json"));
         byte[] login = Files.readAllBytes(Path.of("events/login.json"));
         try (var dynalite = new DynaliteProcess(); var client = UsersTable.client(dynalite.endpoint())) {
@@ -118,7 +118,7 @@ public final class SnapStartTimings {
     }
 
     /** The template's own environment (flags included), with the keys given directly, as LambdaRuntimeIT runs it. */
-    private static Map<String, String> environment(String endpoint, String table) {
+    static Map<String, String> environment(String endpoint, String table) {
         SamTemplate template = SamTemplate.load();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv("PATH"));

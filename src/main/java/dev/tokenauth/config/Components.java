@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dev.tokenauth.account.AccountDeletionService;
 import dev.tokenauth.account.EmailCodes;
@@ -63,10 +64,19 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
 
     /** With the built-in modules and {@code factories}' modules. */
     public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, List<ModuleFactory> factories) {
+        return build(config, dynamo, clock, factories, Metrics.standardOutput());
+    }
+
+    /**
+     * With the security event and metric lines going to {@code lines} instead of standard output:
+     * the SnapStart priming's graph writes them nowhere, so no alarm or audit query ever sees them.
+     */
+    public static Components build(AppConfig config, DynamoDbClient dynamo, Clock clock, List<ModuleFactory> factories,
+                                   Consumer<String> lines) {
         // Security events and metrics first: the services record into them.
-        var metrics = new Metrics(config.metricsNamespace(), clock, Metrics.standardOutput());
+        var metrics = new Metrics(config.metricsNamespace(), clock, lines);
         var events = new SecurityEventLog(metrics, UsernameDigest.derivedFrom(config.tokens().accessSecret()),
-                clock, Metrics.standardOutput());
+                clock, lines);
         var context = new ModuleContext(dynamo, clock, events, config.settings());
         List<GraphqlModule> extra = factories.stream().map(factory -> factory.create(context)).toList();
         var tokens = new TokenService(config.tokens(), clock);

@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a SnapStart snapshot would hold, as the priming logs it: heap in use, resident memory, the
+ * What a SnapStart snapshot would hold, as the priming logs it: classes loaded (each one pages a
+ * restore may fault in, and one a request need not load), heap in use, resident memory, the
  * Spring contexts started and the threads that are not daemons. A second context or a stray
  * non-daemon thread (an executor left running) is what makes a restore hang or misbehave.
  */
-record CheckpointState(long heapUsedMb, long residentMb, int springContexts, List<String> nonDaemonThreads) {
+record CheckpointState(int loadedClasses, long heapUsedMb, long residentMb, int springContexts,
+                       List<String> nonDaemonThreads) {
 
     static CheckpointState now(int springContexts) {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -20,7 +22,8 @@ record CheckpointState(long heapUsedMb, long residentMb, int springContexts, Lis
                 .map(Thread::getName)
                 .sorted()
                 .toList();
-        return new CheckpointState(heap >> 20, residentKb() >> 10, springContexts, nonDaemon);
+        return new CheckpointState(ManagementFactory.getClassLoadingMXBean().getLoadedClassCount(), heap >> 20,
+                residentKb() >> 10, springContexts, nonDaemon);
     }
 
     /** VmRSS from /proc (Linux, as on Lambda); -1 elsewhere. */
@@ -39,7 +42,7 @@ record CheckpointState(long heapUsedMb, long residentMb, int springContexts, Lis
 
     @Override
     public String toString() {
-        return "heapUsedMb=" + heapUsedMb + " residentMb=" + residentMb + " springContexts=" + springContexts
+        return "loadedClasses=" + loadedClasses + " heapUsedMb=" + heapUsedMb + " residentMb=" + residentMb + " springContexts=" + springContexts
                 + " nonDaemonThreads=" + nonDaemonThreads;
     }
 }

@@ -9,8 +9,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
 
+import dev.tokenauth.config.AppConfig;
 import dev.tokenauth.config.Components;
 import dev.tokenauth.mail.ses.SesMailer;
+import dev.tokenauth.module.ModuleFactory;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenPair;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
@@ -33,8 +35,10 @@ import org.springframework.messaging.Message;
  * request, and a BCrypt check; nothing is written. Before the snapshot, this waits for that
  * warm-up, so no DynamoDB call is in flight inside the snapshot, then runs the paths only
  * {@code FunctionInvoker} adds (event bytes to message, response to bytes) with one request, or
- * all of them that way if the warm-up failed. After a restore, the salt source is renewed and the
- * DynamoDB connection re-opened.
+ * all of them that way if the warm-up failed; then every path of an account's life on a graph of
+ * its own over reserved keys ({@link EveryPath}), so that the first requests after a restore load
+ * no classes of their own. After a restore, the salt source is renewed and the DynamoDB
+ * connection re-opened.
  */
 public final class SnapStartPriming implements Resource {
 
@@ -52,18 +56,24 @@ public final class SnapStartPriming implements Resource {
     private final IntSupplier springContexts;
     private final Components components;
     private final CompletableFuture<Boolean> warmUp;
+    private final Sources sources;
+
+    /** What the function's graph was built from: the priming builds its own graph from the same. */
+    public record Sources(AppConfig config, List<ModuleFactory> modules) {
+    }
 
     /**
      * For the function bean {@code functionName} of {@code context}; {@code springContexts} counts
      * the Spring contexts the application has started in this process, for the checkpoint's log.
      */
     public SnapStartPriming(ApplicationContext context, String functionName, IntSupplier springContexts,
-                            Components components, CompletableFuture<Boolean> warmUp) {
+                            Components components, CompletableFuture<Boolean> warmUp, Sources sources) {
         this.context = context;
         this.functionName = functionName;
         this.springContexts = springContexts;
         this.components = components;
         this.warmUp = warmUp;
+        this.sources = sources;
         // The global context holds resources weakly; the Spring bean that owns this one keeps it alive.
         Core.getGlobalContext().register(this);
     }
@@ -81,10 +91,23 @@ public final class SnapStartPriming implements Resource {
                 invoke(event);
             }
         }
+        String everyPath;
+        try {
+            EveryPath.Outcome outcome = EveryPath.run(sources.config(), sources.modules());
+            everyPath = outcome.requests() + " requests over reserved keys, " + outcome.removed() + " items removed"
+                    + (outcome.unexpected().isEmpty() ? "" : ", unexpected answers: " + outcome.unexpected());
+        } catch (RuntimeException e) {
+            // The snapshot is still good: the first requests load what the priming did not reach.
+            log.warn("SnapStart priming of every path failed", e);
+            everyPath = "failed (" + e.getClass().getSimpleName() + ")";
+        }
+        // The priming's garbage would be pages of the snapshot, each one faulted in after a restore.
+        System.gc();
         long primingMillis = (System.nanoTime() - start) / 1_000_000;
         CheckpointState state = CheckpointState.now(springContexts.getAsInt());
         log.info("SnapStart priming done in " + primingMillis + " ms (start-up warm-up "
-                + (warmedUp ? "reused" : "failed, all paths primed here") + "); at the checkpoint: " + state);
+                + (warmedUp ? "reused" : "failed, all paths primed here") + "; every path: " + everyPath
+                + "); at the checkpoint: " + state);
     }
 
     /** Waits for the start-up warm-up; false if it failed (its paths are then primed here). */

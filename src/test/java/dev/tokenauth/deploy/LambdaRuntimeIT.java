@@ -176,7 +176,7 @@ class LambdaRuntimeIT {
     }
 
     /** One Lambda execution environment: task root, runtime API, runtime client JVM. */
-    private static final class LambdaProcess implements AutoCloseable {
+    static final class LambdaProcess implements AutoCloseable {
 
         final RuntimeApiServer runtimeApi = new RuntimeApiServer();
         private final Path taskRoot = Files.createTempDirectory("lambda-task-");
@@ -185,6 +185,8 @@ class LambdaRuntimeIT {
         /** The requests whose security events are checked, by API Gateway request id. */
         private final Map<String, Traced> traced = new LinkedHashMap<>();
         private final Process process;
+        /** The environment's users table. */
+        final String table;
 
         LambdaProcess(boolean snapStart, boolean withKeys) throws IOException {
             this(snapStart, withKeys, null);
@@ -201,6 +203,12 @@ class LambdaRuntimeIT {
          */
         LambdaProcess(boolean snapStart, boolean withKeys, URI dynamoOverride, Map<Path, Map<String, String>> moduleJars)
                 throws IOException {
+            this(snapStart, withKeys, dynamoOverride, moduleJars, List.of());
+        }
+
+        /** @param jvmOptions added to the template's JAVA_TOOL_OPTIONS (a class-load log) */
+        LambdaProcess(boolean snapStart, boolean withKeys, URI dynamoOverride, Map<Path, Map<String, String>> moduleJars,
+                      List<String> jvmOptions) throws IOException {
             SamTemplate template = SamTemplate.load();
             unzip(lambdaZip(template), taskRoot);
             for (Path jar : moduleJars.keySet()) {
@@ -208,7 +216,7 @@ class LambdaRuntimeIT {
             }
             String handler = (String) template.properties("GraphqlFunction").get("Handler");
             URI dynamo = DynamoDbTestServer.endpoint();
-            String table = "users-" + UUID.randomUUID();
+            table = "users-" + UUID.randomUUID();
             try (var client = UsersTable.client(dynamo)) {
                 UsersTable.create(client, table);
             }
@@ -225,6 +233,9 @@ class LambdaRuntimeIT {
             }
             env.put("DYNAMODB_ENDPOINT", (dynamoOverride != null ? dynamoOverride : dynamo).toString());
             moduleJars.values().forEach(env::putAll);
+            for (String option : jvmOptions) {
+                env.merge("JAVA_TOOL_OPTIONS", option, (options, extra) -> options + " " + extra);
+            }
             env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
             env.put("AWS_REGION", "us-east-1");
             env.put("AWS_LAMBDA_FUNCTION_NAME", "token-auth-graphql");

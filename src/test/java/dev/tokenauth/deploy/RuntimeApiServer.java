@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -36,6 +37,8 @@ final class RuntimeApiServer implements AutoCloseable {
     final List<String> initErrors = new CopyOnWriteArrayList<>();
     final List<String> restoreErrors = new CopyOnWriteArrayList<>();
     volatile boolean restoreRequested;
+    /** How many times the runtime client has asked for the next invocation: it is idle while one is open. */
+    final AtomicInteger nextRequests = new AtomicInteger();
 
     record Invocation(String requestId, byte[] event) {
     }
@@ -89,6 +92,7 @@ final class RuntimeApiServer implements AutoCloseable {
             String method = exchange.getRequestMethod();
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (method.equals("GET") && path.equals("/invocation/next")) {
+                nextRequests.incrementAndGet();
                 Invocation next = pending.take();
                 var headers = exchange.getResponseHeaders();
                 // The runtime client's native code reads this header unchecked: always send it.
