@@ -61,6 +61,10 @@ public final class TokenService {
     private final List<ECPublicKey> publishedKeys;
 
     /** Signs access tokens with the P-256 key derived from the access secret. */
+    /** Verified access tokens kept per process; a few thousand cover an environment's clients. */
+    static final int VERIFIED_ACCESS_TOKENS = 4096;
+    private final VerifiedTokens verifiedAccess = new VerifiedTokens(VERIFIED_ACCESS_TOKENS);
+
     public TokenService(TokenSettings settings, Clock clock) {
         this(settings, new LocalEs256Signer(settings.accessSecret()), clock);
     }
@@ -133,7 +137,16 @@ public final class TokenService {
     }
 
     public Optional<Principal> verifyAccess(String token) {
-        return verify(access, token).map(TokenClaims::principal);
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        Optional<Principal> known = verifiedAccess.get(token, clock.instant());
+        if (known.isPresent()) {
+            return known;
+        }
+        Optional<Principal> verified = verify(access, token).map(TokenClaims::principal);
+        verified.ifPresent(principal -> verifiedAccess.put(token, principal, JWT.decode(token).getExpiresAtAsInstant()));
+        return verified;
     }
 
     public Optional<TokenClaims> verifyRefresh(String token) {

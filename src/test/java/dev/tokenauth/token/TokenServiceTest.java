@@ -219,6 +219,40 @@ class TokenServiceTest {
     }
 
     @Test
+    void shouldAnswerARepeatedAccessTokenFromWhatItVerifiedUntilItsExpiryAndNothingElse() {
+        var clock = new dev.tokenauth.memory.MutableClock(NOW);
+        var service = new TokenService(settings(), clock);
+        String token = service.issue(ADA).accessToken();
+        assertThat(service.verifyAccess(token)).contains(ADA);
+        assertThat(service.verifyAccess(token)).as("the second time, from the verified tokens").contains(ADA);
+
+        // A string that differs from the verified one is verified on its own, and fails.
+        String last = token.substring(token.length() - 1);
+        String tampered = token.substring(0, token.length() - 1) + (last.equals("A") ? "B" : "A");
+        assertThat(service.verifyAccess(tampered)).isEmpty();
+        String otherPayload = token.replaceFirst("\\.[^.]+\\.", "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"sub\":\"u-2\"}".getBytes(StandardCharsets.UTF_8)) + ".");
+        assertThat(service.verifyAccess(otherPayload)).isEmpty();
+
+        clock.advance(Duration.ofMinutes(15));
+        assertThat(service.verifyAccess(token)).as("expired, whatever was verified before").isEmpty();
+    }
+
+    @Test
+    void shouldKeepAtMostTheVerifiedTokensItHasRoomFor() {
+        var cache = new VerifiedTokens(2);
+        Instant until = NOW.plusSeconds(60);
+        cache.put("a", ADA, until);
+        cache.put("b", ADA, until);
+        cache.get("a", NOW);
+        cache.put("c", ADA, until);
+        assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.get("b", NOW)).as("the least recently used went first").isEmpty();
+        assertThat(cache.get("a", NOW)).contains(ADA);
+        assertThat(cache.get("c", until)).as("gone at its expiry").isEmpty();
+    }
+
+    @Test
     void shouldAnnounceTheNextKeyBeforeItSignsAndAcceptItsTokens() {
         byte[] next = "next-access-key-0123456789-0123456789-0123".getBytes(StandardCharsets.UTF_8);
         var announcing = new TokenService(new TokenSettings("test-issuer", TokenSettings.DEFAULT_AUDIENCE, ACCESS_KEY,
