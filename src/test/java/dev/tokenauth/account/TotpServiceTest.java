@@ -211,6 +211,18 @@ class TotpServiceTest {
         assertThat(ada().mfaEnabled()).isTrue();
     }
 
+    @Test
+    void shouldKeepTheFactorThroughAPasswordReset() {
+        accounts.verification.setEmail(ada(), principal(), "ada@example.org", TestAccounts.PASSWORD, TestAccounts.CALLER);
+        accounts.verification.verifyEmail(ada(), accounts.lastCodeTo("ada@example.org"), TestAccounts.CALLER);
+        accounts.resets.requestPasswordReset("ada@example.org", TestAccounts.CALLER);
+        assertThat(accounts.resets.resetPassword("ada@example.org", accounts.lastCodeTo("ada@example.org"),
+                "a new passphrase to remember", TestAccounts.CALLER)).isTrue();
+        assertThat(ada().mfaEnabled()).isTrue();
+        assertThatThrownBy(() -> login.login("ada", "a new passphrase to remember", null, TestAccounts.CALLER))
+                .satisfies(e -> assertThat(((ApiError) e).code()).isEqualTo(TotpError.MFA_REQUIRED));
+    }
+
     private String mfaTokenOfLogin(String deviceToken) {
         try {
             login.login("ada", TestAccounts.PASSWORD, deviceToken, TestAccounts.CALLER);
