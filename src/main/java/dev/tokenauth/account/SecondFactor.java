@@ -3,7 +3,6 @@ package dev.tokenauth.account;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
@@ -141,9 +140,5 @@ public final class SecondFactor {
         events.record(new SecurityEvent(SecurityEvent.Type.MFA_CHALLENGE_FAILED, caller, user.userId(), sessionId,
                 null, WRONG_CODE_REASON));
         return ApiError.of(TotpError.INVALID_MFA_CODE, INVALID);
-    }
-
-    Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 }
