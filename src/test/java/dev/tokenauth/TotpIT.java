@@ -123,6 +123,23 @@ class TotpIT {
     }
 
     @Test
+    void setEmailAndDeleteAccountAskForACurrentCode() {
+        String name = uniqueName();
+        Account ada = withFactor(name);
+        String setEmail = "mutation($e: String!, $p: String!, $c: String) { setEmail(email: $e, password: $p, code: $c) }";
+        assertThat(call(setEmail, Map.of("e", name + "@example.org", "p", PASSWORD), ada.tokens.accessToken())
+                .firstErrorCode()).isEqualTo("MFA_REQUIRED");
+        String delete = "mutation($p: String!, $c: String) { deleteAccount(password: $p, code: $c) }";
+        assertThat(call(delete, Map.of("p", PASSWORD), ada.tokens.accessToken()).firstErrorCode())
+                .isEqualTo("MFA_REQUIRED");
+        assertThat(call(delete, Map.of("p", PASSWORD, "c", "000000".equals(nextCode(name, ada.secret)) ? "111111" : "000000"),
+                ada.tokens.accessToken()).firstErrorCode()).isEqualTo("INVALID_MFA_CODE");
+        assertThat(call(delete, Map.of("p", PASSWORD, "c", nextCode(name, ada.secret)), ada.tokens.accessToken())
+                .data("deleteAccount").booleanValue()).isTrue();
+        assertThat(lambda.users().findByUsername(name)).isEmpty();
+    }
+
+    @Test
     void anMfaTokenIsRefusedEverywhereElse() {
         String name = uniqueName();
         Account ada = withFactor(name);
