@@ -49,6 +49,13 @@ export interface AuthFetchOptions {
   lockTimeoutMs?: number;
   /** Send the stored device token with login and keep the new one (Tokens.deviceToken). Default true; false for a server without them. */
   deviceTokens?: boolean;
+  /**
+   * Asked for a current code (or a recovery code) when login answers MFA_REQUIRED, again after each
+   * refused code (at most 5), and when changePassword without `code` needs one. Return the code, or a
+   * promise of it; null or undefined gives up with the MFA_REQUIRED AuthError (its mfaToken kept).
+   * Without it, login throws that error and verifyMfa finishes the login.
+   */
+  onMfaRequired?: (request: MfaRequest) => string | null | undefined | Promise<string | null | undefined>;
   /** The clock, in ms. Default Date.now. */
   now?: () => number;
   /** For registerPasskey and loginWithPasskey. Default: navigator.credentials. */
@@ -78,7 +85,10 @@ export interface AuthFetch {
   registerPasskey(label?: string | null): Promise<Passkey>;
   /** Signs in with a passkey, without username or password (navigator.credentials.get); stores the pair like login. */
   loginWithPasskey(options?: { mediation?: CredentialMediationRequirement; signal?: AbortSignal }): Promise<Tokens>;
-  changePassword(passwords: { oldPassword: string; newPassword: string }): Promise<Tokens>;
+  /** With the second factor on, `code` (or onMfaRequired, asked on MFA_REQUIRED) gives the current code. */
+  changePassword(passwords: { oldPassword: string; newPassword: string; code?: string | null }): Promise<Tokens>;
+  /** The login's second step: the mfaToken of an MFA_REQUIRED AuthError and a current or recovery code; stores the pair like login. */
+  verifyMfa(challenge: { mfaToken: string; code: string }): Promise<Tokens>;
   /** Logs out here and in the other tabs holding this session, then ends it on the server; true when it confirmed. */
   logout(): Promise<boolean>;
   /** Like logout, but the server ends every session of the user. */
@@ -97,6 +107,15 @@ export declare class AuthError extends Error {
   status: number | null;
   errors: unknown[];
   retryAfterSeconds: number | null;
+  /** From login when the second factor is on (code MFA_REQUIRED): send it to verifyMfa with a code. */
+  mfaToken: string | null;
+}
+
+/** What onMfaRequired is told: which operation asks, the how-manieth code, and why the previous one was refused. */
+export interface MfaRequest {
+  kind: 'login' | 'changePassword';
+  attempt: number;
+  previousError: AuthError | null;
 }
 
 export declare function memoryStore(initial?: Tokens | null): TokenStore;

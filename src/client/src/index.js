@@ -11,13 +11,15 @@ export {
 
 /** A GraphQL error answered by the login, register, logout or changePassword helpers. */
 export class AuthError extends Error {
-  constructor(message, { code = null, status = null, errors = [], retryAfterSeconds = null } = {}) {
+  constructor(message, { code = null, status = null, errors = [], retryAfterSeconds = null, mfaToken = null } = {}) {
     super(message);
     this.name = 'AuthError';
     this.code = code;
     this.status = status;
     this.errors = errors;
     this.retryAfterSeconds = retryAfterSeconds;
+    // MFA_REQUIRED from login: what verifyMfa exchanges, with a code, for the pair.
+    this.mfaToken = mfaToken;
   }
 }
 
@@ -28,12 +30,14 @@ const PEER_ANSWER_WAIT_MS = 1000;
 // A request refused for its access token is sent again at most twice: with a newer pair, or as
 // the refresh that finds out whether the session is still alive.
 const MAX_ATTEMPTS = 3;
+// Codes asked of onMfaRequired per challenge: the server's mfa token dies after as many wrong ones.
+const MAX_MFA_CODES = 5;
 
 /**
  * Makes a fetch-compatible function that sends the stored tokens, keeps the newest pair the
  * server returns, refreshes once for all requests (and tabs) when the access token expires, and
  * reports the end of the session. The returned function also carries `login`, `register`,
- * `logout`, `logoutEverywhere`, `changePassword`, `getTokens`, `setTokens` and `close`.
+ * `logout`, `logoutEverywhere`, `changePassword`, `verifyMfa`, `getTokens`, `setTokens` and `close`.
  */
 export function createAuthFetch(options = {}) {
   const {
@@ -48,6 +52,7 @@ export function createAuthFetch(options = {}) {
     refreshSkewSeconds = 5,
     lockTimeoutMs = 15000,
     deviceTokens = true,
+    onMfaRequired = null,
     now = Date.now,
   } = options;
   const baseFetch = givenFetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -364,6 +369,7 @@ export function createAuthFetch(options = {}) {
         status: response.status,
         errors,
         retryAfterSeconds: first?.extensions?.retryAfterSeconds ?? null,
+        mfaToken: first?.extensions?.mfaToken ?? null,
       });
     }
     if (!response.ok || !body?.data) {
@@ -391,8 +397,50 @@ export function createAuthFetch(options = {}) {
       query = `mutation Login($username: String!, $password: String!, $deviceToken: String) {
       login(username: $username, password: $password, deviceToken: $deviceToken) { ${tokenFields} } }`;
     }
-    const data = await graphql(query, variables, { withTokens: false });
+    let data;
+    try {
+      data = await graphql(query, variables, { withTokens: false });
+    } catch (error) {
+      if (error?.code !== 'MFA_REQUIRED' || !error.mfaToken || !onMfaRequired) throw error;
+      return answerChallenge(error);
+    }
     return keepTokens(data.login ?? {});
+  }
+
+  async function verifyMfa({ mfaToken, code } = {}) {
+    const data = await graphql(`mutation VerifyMfa($mfaToken: String!, $code: String!) {
+      verifyMfa(mfaToken: $mfaToken, code: $code) { ${tokenFields} } }`, { mfaToken, code }, { withTokens: false });
+    return keepTokens(data.verifyMfa ?? {});
+  }
+
+  // Asks onMfaRequired for a code (a value or a promise) until one is accepted; a wrong code asks
+  // again with the refusal, a null or undefined answer gives up with the MFA_REQUIRED error.
+  async function answerChallenge(challenge) {
+    let previousError = null;
+    for (let attempt = 1; attempt <= MAX_MFA_CODES; attempt += 1) {
+      const code = await onMfaRequired({ kind: 'login', attempt, previousError });
+      if (code == null) throw challenge;
+      try {
+        return await verifyMfa({ mfaToken: challenge.mfaToken, code: String(code) });
+      } catch (error) {
+        if (error?.code !== 'INVALID_MFA_CODE') throw error;
+        previousError = error;
+      }
+    }
+    throw previousError;
+  }
+
+  // An operation that asks for a current code when the factor is on: without `code`, it is sent
+  // without one and, on MFA_REQUIRED, sent again with the code onMfaRequired gives.
+  async function withStepUp(kind, code, run) {
+    try {
+      return await run(code ?? null);
+    } catch (error) {
+      if (error?.code !== 'MFA_REQUIRED' || code != null || !onMfaRequired) throw error;
+      const asked = await onMfaRequired({ kind, attempt: 1, previousError: null });
+      if (asked == null) throw error;
+      return run(String(asked));
+    }
   }
 
   async function register({ username, password, email } = {}) {
@@ -421,10 +469,11 @@ export function createAuthFetch(options = {}) {
     return data.resetPassword === true;
   }
 
-  async function changePassword({ oldPassword, newPassword } = {}) {
-    const data = await graphql(`mutation ChangePassword($oldPassword: String!, $newPassword: String!) {
-      changePassword(oldPassword: $oldPassword, newPassword: $newPassword) { ${tokenFields} } }`,
-    { oldPassword, newPassword }, { withTokens: true });
+  async function changePassword({ oldPassword, newPassword, code } = {}) {
+    const data = await withStepUp('changePassword', code, (current) => graphql(
+      `mutation ChangePassword($oldPassword: String!, $newPassword: String!, $code: String) {
+      changePassword(oldPassword: $oldPassword, newPassword: $newPassword, code: $code) { ${tokenFields} } }`,
+      { oldPassword, newPassword, code: current }, { withTokens: true }));
     return keepTokens(data.changePassword ?? {});
   }
 
@@ -490,6 +539,7 @@ export function createAuthFetch(options = {}) {
   }
 
   authFetch.login = login;
+  authFetch.verifyMfa = verifyMfa;
   authFetch.registerPasskey = registerPasskey;
   authFetch.loginWithPasskey = loginWithPasskey;
   authFetch.register = register;

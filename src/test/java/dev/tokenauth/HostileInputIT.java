@@ -378,7 +378,7 @@ class HostileInputIT {
         after.forEach((key, item) -> {
             if (!item.containsKey("userId")) {
                 assertThat(key).as("a non-user item").matches("(login-attempts|login-device|login-invalid|password-session"
-                        + "|register-ip|mail-to|mail-ip|email|passkey-source|webauthn-challenge)#.*");
+                        + "|register-ip|mail-to|mail-ip|email|passkey-source|webauthn-challenge|mfa-token)#.*");
             }
         });
         System.out.println("HostileInputIT: " + added.size() + " users registered by the batch, "

@@ -47,6 +47,7 @@ public final class LoginService {
     private final TokenService tokens;
     private final Clock clock;
     private final SecurityEvents events;
+    private final TotpService totp;
     private final SecureRandom random = new SecureRandom();
 
     /** What a successful login hands to the client: the session's tokens and a device token. */
@@ -59,6 +60,13 @@ public final class LoginService {
 
     public LoginService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, SessionService sessions,
                         TokenService tokens, Clock clock, SecurityEvents events) {
+        this(users, hasher, throttle, sessions, tokens, clock, events, null);
+    }
+
+    /** With {@code totp} (null: no second factor), which answers the logins of users who turned it on. */
+    public LoginService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, SessionService sessions,
+                        TokenService tokens, Clock clock, SecurityEvents events, TotpService totp) {
+        this.totp = totp;
         this.users = users;
         this.hasher = hasher;
         this.throttle = throttle;
@@ -81,10 +89,10 @@ public final class LoginService {
             throw failed(caller, attempted);
         }
         Optional<User> user = name.flatMap(users::findByUsername);
+        Optional<DeviceClaims> trusted = trustedDevice(deviceToken, user);
         LoginThrottle.Budget budget = name.isEmpty()
                 ? LoginThrottle.Budget.ofInvalidName(username)
-                : trustedDevice(deviceToken, user)
-                        .map(device -> LoginThrottle.Budget.ofDevice(device.deviceId()))
+                : trusted.map(device -> LoginThrottle.Budget.ofDevice(device.deviceId()))
                         .orElse(LoginThrottle.Budget.ofName(name.get()));
         try {
             throttle.count(budget, now());
@@ -103,6 +111,10 @@ public final class LoginService {
         }
         if (!verdict.matched()) {
             throw failed(caller, attempted);
+        }
+        if (totp != null && user.get().mfaEnabled()) {
+            // The budget is not reset: the codes tried next spend it, so the password alone buys no fresh guesses.
+            throw totp.challenge(user.get(), trusted.map(DeviceClaims::deviceId).orElse(null));
         }
         throttle.reset(budget);
         Session session = sessions.open(caller);

@@ -31,7 +31,12 @@ public record SecurityEvent(Type type, Caller caller, String userId, String sess
         PASSKEY_REGISTERED("passkey_registered"),
         PASSKEY_REMOVED("passkey_removed"),
         PASSKEY_LOGIN_SUCCEEDED("passkey_login_succeeded"),
-        PASSKEY_LOGIN_FAILED("passkey_login_failed");
+        PASSKEY_LOGIN_FAILED("passkey_login_failed"),
+        MFA_ENABLED("mfa_enabled"),
+        MFA_DISABLED("mfa_disabled"),
+        MFA_CHALLENGE_PASSED("mfa_challenge_passed"),
+        MFA_CHALLENGE_FAILED("mfa_challenge_failed"),
+        RECOVERY_CODE_USED("recovery_code_used");
 
         private final String eventName;
 

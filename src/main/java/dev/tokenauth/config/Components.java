@@ -19,6 +19,9 @@ import dev.tokenauth.account.RegistrationService;
 import dev.tokenauth.account.RegistrationThrottle;
 import dev.tokenauth.account.ResponseFloor;
 import dev.tokenauth.account.RoleAdministration;
+import dev.tokenauth.account.SecondFactor;
+import dev.tokenauth.account.TotpKeys;
+import dev.tokenauth.account.TotpService;
 import dev.tokenauth.account.UserDataDeletion;
 import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.graphql.GraphqlEngine;
@@ -28,6 +31,7 @@ import dev.tokenauth.graphql.account.AccountOperations;
 import dev.tokenauth.graphql.account.PasskeysModule;
 import dev.tokenauth.graphql.account.RecoveryModule;
 import dev.tokenauth.graphql.account.RolesModule;
+import dev.tokenauth.graphql.account.TotpModule;
 import dev.tokenauth.http.GraphqlHttpHandler;
 import dev.tokenauth.mail.ConsoleOutbox;
 import dev.tokenauth.mail.MailTemplates;
@@ -46,6 +50,7 @@ import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
 import dev.tokenauth.user.dynamodb.DynamoEmailStore;
 import dev.tokenauth.user.dynamodb.DynamoPasskeyChallenges;
 import dev.tokenauth.user.dynamodb.DynamoPasskeys;
+import dev.tokenauth.user.dynamodb.DynamoTotpStore;
 import dev.tokenauth.user.dynamodb.DynamoUserRepository;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -104,6 +109,11 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         var passkeys = PasskeySettings.read(config.settings()).map(policy -> new PasskeyService(policy, passkeyStore,
                 new DynamoPasskeyChallenges(dynamo, config.usersTable()), users, hasher, loginThrottle, sessions, tokens,
                 clock, events));
+        var totpKeys = new TotpKeys(config.tokens().refreshSecret(), config.tokens().previousRefreshSecret());
+        var totpStore = new DynamoTotpStore(dynamo, config.usersTable());
+        var secondFactor = new SecondFactor(totpStore, totpKeys, loginThrottle, clock, events);
+        var totp = new TotpService(users, totpStore, totpKeys, secondFactor, hasher, loginThrottle, counters, sessions,
+                tokens, clock, events);
         UserDataDeletion moduleData = userId -> {
             // Whether or not passkeys are on now: they may have been when the user registered some.
             passkeyStore.deleteAll(userId);
@@ -113,13 +123,13 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
                 new RegistrationService(users, hasher,
                         new RegistrationThrottle(counters, accounts.registrationsPerIpPerHour(), Duration.ofHours(1)),
                         sessions, clock, accounts.registrationEnabled(), events, verification),
-                new LoginService(users, hasher, loginThrottle, sessions, tokens, clock, events),
+                new LoginService(users, hasher, loginThrottle, sessions, tokens, clock, events, totp),
                 new PasswordChangeService(users, hasher, loginThrottle, sessions, clock, events),
                 new AccountDeletionService(users, hasher, loginThrottle, sessions, clock, events, moduleData),
-                sessions);
+                sessions, secondFactor);
         var modules = new ArrayList<GraphqlModule>(List.of(new AccountModule(operations),
-                new RolesModule(new RoleAdministration(users)), new RecoveryModule(verification, reset),
-                new PasskeysModule(passkeys)));
+                new RolesModule(new RoleAdministration(users), secondFactor),
+                new RecoveryModule(verification, reset, secondFactor), new PasskeysModule(passkeys), new TotpModule(totp)));
         modules.addAll(extra);
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
                 new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),

@@ -29,10 +29,14 @@ public final class Metrics {
     public static final String PASSWORD_RESET_REQUESTED = "PasswordResetRequested";
     public static final String PASSWORD_RESET_COMPLETED = "PasswordResetCompleted";
     public static final String PASSWORD_RESET_FAILED = "PasswordResetFailed";
+    public static final String MFA_CHALLENGE_PASSED = "MfaChallengePassed";
+    public static final String MFA_CHALLENGE_FAILED = "MfaChallengeFailed";
+    public static final String RECOVERY_CODE_USED = "RecoveryCodeUsed";
     /** Every metric this code emits; the template's alarms may only name these. */
     public static final List<String> NAMES = List.of(LOGIN_SUCCEEDED, LOGIN_FAILED, LOGIN_THROTTLED,
             SESSION_REFRESHED, REFRESH_REUSE_DETECTED, SERVER_ERRORS, EMAIL_VERIFICATION_SENT, EMAIL_VERIFIED,
-            PASSWORD_RESET_REQUESTED, PASSWORD_RESET_COMPLETED, PASSWORD_RESET_FAILED);
+            PASSWORD_RESET_REQUESTED, PASSWORD_RESET_COMPLETED, PASSWORD_RESET_FAILED, MFA_CHALLENGE_PASSED,
+            MFA_CHALLENGE_FAILED, RECOVERY_CODE_USED);
 
     /** The one dimension: CloudWatch needs a dimension set, and a fixed one keeps alarms simple. */
     public static final String SERVICE_DIMENSION = "Service";

@@ -47,6 +47,9 @@ public final class SecurityEventLog implements SecurityEvents {
             case PASSWORD_RESET_REQUESTED -> Metrics.PASSWORD_RESET_REQUESTED;
             case PASSWORD_RESET_COMPLETED -> Metrics.PASSWORD_RESET_COMPLETED;
             case PASSWORD_RESET_FAILED -> Metrics.PASSWORD_RESET_FAILED;
+            case MFA_CHALLENGE_PASSED -> Metrics.MFA_CHALLENGE_PASSED;
+            case MFA_CHALLENGE_FAILED -> Metrics.MFA_CHALLENGE_FAILED;
+            case RECOVERY_CODE_USED -> Metrics.RECOVERY_CODE_USED;
             default -> null;
         };
     }

@@ -28,8 +28,8 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 
 /**
  * Mints and verifies the kinds of token. Access tokens are ES256 (see {@link AccessTokenSigner}),
- * so that anyone holding the JWKS can verify them; refresh and device tokens never leave this
- * service and are HS256. Each kind has its own keys and a {@code token_use} claim, so an access
+ * so that anyone holding the JWKS can verify them; refresh, device and mfa tokens never leave
+ * this service and are HS256. Each kind has its own keys and a {@code token_use} claim, so an access
  * token never passes as a refresh token or the reverse; {@code exp} is in seconds and is
  * required. Every token names its key in {@code kid}, which pins the algorithm: an unknown
  * {@code kid} is refused before any signature work, and so is a signature segment that is not the
@@ -51,10 +51,15 @@ public final class TokenService {
     static final int MAX_TOKEN_LENGTH = 4096;
 
     static final String DEVICE = "device";
+    static final String MFA = "mfa";
+    static final String MFA_DEVICE = "dev";
+    /** How long a login may wait for its second factor. */
+    public static final Duration MFA_TTL = Duration.ofMinutes(5);
 
     private final Kind access;
     private final Kind refresh;
     private final Kind device;
+    private final Kind mfa;
     private final String issuer;
     private final String audience;
     private final Clock clock;
@@ -88,6 +93,9 @@ public final class TokenService {
         // manage, and neither key can be computed from the other's tokens.
         this.device = kind(DEVICE, deviceKey(settings.refreshSecret()),
                 settings.previousRefreshSecret().map(TokenService::deviceKey), settings.deviceTtl());
+        // Mfa tokens likewise, with a label of their own.
+        this.mfa = kind(MFA, derivedKey(settings.refreshSecret(), MFA_KEY_LABEL),
+                settings.previousRefreshSecret().map(key -> derivedKey(key, MFA_KEY_LABEL)), MFA_TTL);
     }
 
     /** A pair for a new session, or the first of a session's generations. */
@@ -133,6 +141,37 @@ public final class TokenService {
                 return Optional.empty();
             }
             return Optional.of(new DeviceClaims(jwt.getSubject(), username, jwt.getId(), jwt.getIssuedAtAsInstant()));
+        });
+    }
+
+    /** An mfa token for a login attempt that proved the password; {@code deviceId} may be null. */
+    public String issueMfa(String userId, String username, long tokenCount, String attemptId, String deviceId) {
+        Instant iat = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        var builder = JWT.create()
+                .withKeyId(mfa.currentKid())
+                .withIssuer(issuer)
+                .withSubject(userId)
+                .withClaim(USERNAME, username)
+                .withClaim(TOKEN_COUNT, tokenCount)
+                .withClaim(TOKEN_USE, MFA)
+                .withJWTId(attemptId)
+                .withIssuedAt(iat)
+                .withExpiresAt(iat.plus(mfa.ttl()));
+        if (deviceId != null) {
+            builder.withClaim(MFA_DEVICE, deviceId);
+        }
+        return builder.sign(mfa.signer());
+    }
+
+    public Optional<MfaClaims> verifyMfa(String token) {
+        return decode(mfa, token).flatMap(jwt -> {
+            String username = jwt.getClaim(USERNAME).asString();
+            Long count = jwt.getClaim(TOKEN_COUNT).asLong();
+            if (jwt.getSubject() == null || username == null || count == null || jwt.getId() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new MfaClaims(jwt.getSubject(), username, count, jwt.getId(),
+                    jwt.getClaim(MFA_DEVICE).asString()));
         });
     }
 
@@ -327,11 +366,18 @@ public final class TokenService {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
     }
 
+    private static final String MFA_KEY_LABEL = "token-auth-graphql mfa token key";
+
     private static byte[] deviceKey(byte[] refreshSecret) {
+        return derivedKey(refreshSecret, "token-auth-graphql device token key");
+    }
+
+    /** A key of its own for one use, derived from a configured secret: HMAC-SHA256 of the use's label. */
+    public static byte[] derivedKey(byte[] secret, String label) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(refreshSecret, "HmacSHA256"));
-            return mac.doFinal("token-auth-graphql device token key".getBytes(StandardCharsets.UTF_8));
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

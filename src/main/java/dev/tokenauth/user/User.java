@@ -21,11 +21,12 @@ import dev.tokenauth.token.Principal;
  * device tokens issued to the user, newest last: only those are trusted, and each may have a
  * failed-login budget of its own; a password change and the end of every session forget them all.
  * {@code email} is the user's address (null: none), written only through {@link EmailStore} and
- * at registration.
+ * at registration. {@code totp} is the second factor's state (null: never set up), written only
+ * through {@link TotpStore}.
  */
 public record User(String userId, String username, String passwordHash, long tokenCount,
                    Map<String, Session> sessions, Instant createdAt, long revision, Set<String> roles,
-                   List<String> devices, EmailAddress email) {
+                   List<String> devices, EmailAddress email, TotpFactor totp) {
 
     /** Trusted devices per user; a device beyond them is an untrusted client again. */
     public static final int MAX_DEVICES = 20;
@@ -34,6 +35,18 @@ public record User(String userId, String username, String passwordHash, long tok
         sessions = Map.copyOf(sessions);
         roles = roles == null ? Set.of() : Set.copyOf(roles);
         devices = devices == null ? List.of() : List.copyOf(devices);
+    }
+
+    /** A user without a second factor. */
+    public User(String userId, String username, String passwordHash, long tokenCount,
+                Map<String, Session> sessions, Instant createdAt, long revision, Set<String> roles,
+                List<String> devices, EmailAddress email) {
+        this(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, roles, devices, email, null);
+    }
+
+    /** True when logins and the step-up operations ask for a one-time code. */
+    public boolean mfaEnabled() {
+        return totp != null && totp.enabled();
     }
 
     /** A user without an address. */
@@ -96,21 +109,21 @@ public record User(String userId, String username, String passwordHash, long tok
      */
     public User revokingAllSessions() {
         return new User(userId, username, passwordHash, tokenCount + 1, Map.of(), createdAt, revision, roles, List.of(),
-                email);
+                email, totp);
     }
 
     /** This user as {@link UserRepository#update} stores it: the next revision. */
     public User nextRevision() {
         return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision + 1, roles, devices,
-                email);
+                email, totp);
     }
 
     public User withPasswordHash(String hash) {
-        return new User(userId, username, hash, tokenCount, sessions, createdAt, revision, roles, devices, email);
+        return new User(userId, username, hash, tokenCount, sessions, createdAt, revision, roles, devices, email, totp);
     }
 
     public User withRoles(Set<String> changed) {
-        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, changed, devices, email);
+        return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, changed, devices, email, totp);
     }
 
     /** With one more trusted device; the earliest ones go beyond {@link #MAX_DEVICES}. */
@@ -118,17 +131,17 @@ public record User(String userId, String username, String passwordHash, long tok
         var next = new ArrayList<>(devices);
         next.add(deviceId);
         return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, roles,
-                next.subList(Math.max(0, next.size() - MAX_DEVICES), next.size()), email);
+                next.subList(Math.max(0, next.size() - MAX_DEVICES), next.size()), email, totp);
     }
 
     /** With {@code address}, unverified: a new account's address before its code is confirmed. */
     public User withUnverifiedEmail(String address) {
         return new User(userId, username, passwordHash, tokenCount, sessions, createdAt, revision, roles, devices,
-                new EmailAddress(address, false));
+                new EmailAddress(address, false), totp);
     }
 
     private User withSessions(Map<String, Session> changed) {
-        return new User(userId, username, passwordHash, tokenCount, changed, createdAt, revision, roles, devices, email);
+        return new User(userId, username, passwordHash, tokenCount, changed, createdAt, revision, roles, devices, email, totp);
     }
 
     @Override

@@ -112,7 +112,7 @@ public final class InMemoryEmails implements EmailStore {
             codes.remove(key(user, Purpose.VERIFY));
             stored.put(current.username(), new User(current.userId(), current.username(), current.passwordHash(),
                     current.tokenCount(), current.sessions(), current.createdAt(), current.revision(), current.roles(),
-                    current.devices(), new EmailAddress(code.address(), true)));
+                    current.devices(), new EmailAddress(code.address(), true), current.totp()));
             return true;
         });
     }
@@ -126,7 +126,7 @@ public final class InMemoryEmails implements EmailStore {
             }
             codes.remove(key(user, Purpose.RESET));
             User next = new User(current.userId(), current.username(), newHash, current.tokenCount() + 1, Map.of(),
-                    current.createdAt(), current.revision() + 1, current.roles(), java.util.List.of(), current.email());
+                    current.createdAt(), current.revision() + 1, current.roles(), java.util.List.of(), current.email(), current.totp());
             stored.put(next.username(), next);
             return Optional.of(next);
         });

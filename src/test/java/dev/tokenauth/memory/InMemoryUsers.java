@@ -42,7 +42,7 @@ public class InMemoryUsers implements UserRepository {
             }
             users.put(updated.username(), new User(updated.userId(), updated.username(), updated.passwordHash(),
                     updated.tokenCount(), updated.sessions(), updated.createdAt(), updated.revision() + 1,
-                    updated.roles(), updated.devices(), stored.email()));
+                    updated.roles(), updated.devices(), stored.email(), stored.totp()));
             return true;
         }
     }
@@ -57,7 +57,7 @@ public class InMemoryUsers implements UserRepository {
             }
             User next = new User(stored.userId(), stored.username(), newHash, stored.tokenCount() + 1,
                     Map.of(onlySession.id(), onlySession), stored.createdAt(), stored.revision() + 1,
-                    stored.roles(), List.of(), stored.email());
+                    stored.roles(), List.of(), stored.email(), stored.totp());
             users.put(next.username(), next);
             return Optional.of(next);
         }

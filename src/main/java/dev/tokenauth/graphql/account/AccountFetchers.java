@@ -49,7 +49,7 @@ final class AccountFetchers {
     }
 
     DataFetcher<Map<String, Object>> changePassword() {
-        return env -> view(accounts.passwords().changePassword(Auth.liveUser(env), Auth.principal(env),
+        return env -> view(accounts.passwords().changePassword(stepUp(env), Auth.principal(env),
                 env.getArgument("oldPassword"),
                 env.getArgument("newPassword"), Auth.caller(env)));
     }
@@ -66,8 +66,12 @@ final class AccountFetchers {
     }
 
     DataFetcher<Boolean> deleteAccount() {
-        return env -> accounts.deletion().deleteAccount(Auth.liveUser(env), Auth.principal(env),
+        return env -> accounts.deletion().deleteAccount(stepUp(env), Auth.principal(env),
                 env.getArgument("password"), Auth.caller(env));
+    }
+
+    private User stepUp(graphql.schema.DataFetchingEnvironment env) {
+        return StepUp.liveUser(accounts.secondFactor(), env);
     }
 
     /** The GraphQL User type: never the password hash, the token count or the sessions. */
@@ -76,6 +80,7 @@ final class AccountFetchers {
                 "createdAt", user.createdAt().toString(), "roles", List.copyOf(new TreeSet<>(user.roles()))));
         view.put("email", user.email() == null ? null : user.email().address());
         view.put("emailVerified", user.email() != null && user.email().verified());
+        view.put("mfaEnabled", user.mfaEnabled());
         return view;
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.tokenauth.account.EmailVerificationService;
 import dev.tokenauth.account.PasswordResetService;
+import dev.tokenauth.account.SecondFactor;
 import dev.tokenauth.graphql.Auth;
 import dev.tokenauth.graphql.GraphqlModule;
 import graphql.schema.idl.RuntimeWiring;
@@ -13,8 +14,10 @@ public final class RecoveryModule implements GraphqlModule {
 
     private final EmailVerificationService emails;
     private final PasswordResetService resets;
+    private final SecondFactor secondFactor;
 
-    public RecoveryModule(EmailVerificationService emails, PasswordResetService resets) {
+    public RecoveryModule(EmailVerificationService emails, PasswordResetService resets, SecondFactor secondFactor) {
+        this.secondFactor = secondFactor;
         this.emails = emails;
         this.resets = resets;
     }
@@ -27,7 +30,7 @@ public final class RecoveryModule implements GraphqlModule {
     @Override
     public void wire(RuntimeWiring.Builder wiring) {
         wiring.type("Mutation", type -> type
-                .dataFetcher("setEmail", env -> emails.setEmail(Auth.liveUser(env), Auth.principal(env), env.getArgument("email"),
+                .dataFetcher("setEmail", env -> emails.setEmail(StepUp.liveUser(secondFactor, env), Auth.principal(env), env.getArgument("email"),
                         env.getArgument("password"), Auth.caller(env)))
                 // @authenticated(live: true) has read the user: the code is checked against that read.
                 .dataFetcher("verifyEmail", env -> emails.verifyEmail(Auth.liveUser(env), env.getArgument("code"),

@@ -3,6 +3,7 @@ package dev.tokenauth.graphql.account;
 import java.util.List;
 
 import dev.tokenauth.account.RoleAdministration;
+import dev.tokenauth.account.SecondFactor;
 import dev.tokenauth.error.ApiError;
 import dev.tokenauth.error.ErrorType;
 import dev.tokenauth.graphql.GraphqlModule;
@@ -14,9 +15,11 @@ import graphql.schema.idl.RuntimeWiring;
 public final class RolesModule implements GraphqlModule {
 
     private final RoleAdministration roles;
+    private final SecondFactor secondFactor;
 
-    public RolesModule(RoleAdministration roles) {
+    public RolesModule(RoleAdministration roles, SecondFactor secondFactor) {
         this.roles = roles;
+        this.secondFactor = secondFactor;
     }
 
     @Override
@@ -33,6 +36,8 @@ public final class RolesModule implements GraphqlModule {
 
     private DataFetcher<Object> change(boolean grant) {
         return env -> {
+            // The admin's own second factor.
+            StepUp.liveUser(secondFactor, env);
             String username = env.getArgument("username");
             String role = env.getArgument("role");
             User changed = (grant ? roles.grant(username, role) : roles.revoke(username, role))

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.tokenauth.user.EmailAddress;
 import dev.tokenauth.user.Session;
+import dev.tokenauth.user.TotpFactor;
 import dev.tokenauth.user.User;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -27,6 +28,12 @@ final class UserItem {
     /** The normalised address, absent when the user has none, and whether it is verified. */
     static final String EMAIL = "email";
     static final String EMAIL_VERIFIED = "emailVerified";
+    /** The second factor (see {@link dev.tokenauth.user.TotpFactor}); each absent until set. */
+    static final String TOTP_PENDING = "totpPending";
+    static final String TOTP_SECRET = "totpSecret";
+    static final String TOTP_STEP = "totpStep";
+    /** A string set of keyed hashes; absent once the last code is used (DynamoDB has no empty sets). */
+    static final String TOTP_RECOVERY = "totpRecovery";
     // Inside each session of the sessions map: rotatedAt in epoch seconds (a token issue time),
     // createdAt and lastUsedAt in epoch milliseconds (the session's end; the order of eviction).
     static final String GENERATION = "gen";
@@ -90,7 +97,19 @@ final class UserItem {
                 // An item without a devices list trusts no device yet.
                 item.containsKey(DEVICES) ? item.get(DEVICES).l().stream().map(AttributeValue::s).toList() : List.of(),
                 item.containsKey(EMAIL) ? new EmailAddress(item.get(EMAIL).s(),
-                        Boolean.TRUE.equals(item.getOrDefault(EMAIL_VERIFIED, AttributeValue.fromBool(false)).bool())) : null);
+                        Boolean.TRUE.equals(item.getOrDefault(EMAIL_VERIFIED, AttributeValue.fromBool(false)).bool())) : null,
+                totp(item));
+    }
+
+    private static TotpFactor totp(Map<String, AttributeValue> item) {
+        if (!item.containsKey(TOTP_PENDING) && !item.containsKey(TOTP_SECRET)) {
+            return null;
+        }
+        return new TotpFactor(
+                item.containsKey(TOTP_PENDING) ? item.get(TOTP_PENDING).s() : null,
+                item.containsKey(TOTP_SECRET) ? item.get(TOTP_SECRET).s() : null,
+                item.containsKey(TOTP_STEP) ? Long.parseLong(item.get(TOTP_STEP).n()) : 0,
+                item.containsKey(TOTP_RECOVERY) ? Set.copyOf(item.get(TOTP_RECOVERY).ss()) : Set.of());
     }
 
     static AttributeValue sessions(Map<String, Session> sessions) {
