@@ -94,8 +94,10 @@ public final class SecondFactor {
             return matchingStep(keys.decrypt(user.userId(), user.totp().secret()), user.totp().lastStep(), typed)
                     .map(step -> new Proof(step, null));
         }
-        String hash = keys.recoveryHash(user.userId(), typed);
-        return user.totp().recoveryHashes().contains(hash) ? Optional.of(new Proof(0, hash)) : Optional.empty();
+        return keys.recoveryHashes(user.userId(), typed).stream()
+                .filter(user.totp().recoveryHashes()::contains)
+                .findFirst()
+                .map(hash -> new Proof(0, hash));
     }
 
     /** The step within one of now, after {@code lastStep}, whose code is {@code typed}. */

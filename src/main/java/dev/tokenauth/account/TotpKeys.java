@@ -16,10 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
 import dev.tokenauth.token.TokenService;
 
 /**
- * The second factor's keys, derived from the refresh-token secret with labels of their own (no new
- * secret to manage): AES-256-GCM for the stored TOTP secrets, a random 96-bit IV per encryption
+ * The second factor's keys, derived with labels of their own from a secret that the token keys'
+ * rotation never touches ({@code MFA_SECRET}; locally, the refresh-token secret): AES-256-GCM for the stored TOTP secrets, a random 96-bit IV per encryption
  * and the user id as associated data, so a stored secret is no use on another user's item; and
- * HMAC-SHA256 for the recovery codes, stored only as keyed hashes. With a previous refresh secret
+ * HMAC-SHA256 for the recovery codes, stored only as keyed hashes. With a previous secret
  * configured, secrets encrypted under its key still decrypt during a rotation.
  */
 public final class TotpKeys {
@@ -31,15 +31,19 @@ public final class TotpKeys {
 
     private final SecureRandom random = new SecureRandom();
     private final List<SecretKeySpec> secretKeys;
-    private final SecretKeySpec recoveryKey;
+    private final List<SecretKeySpec> recoveryKeys;
 
-    public TotpKeys(byte[] refreshSecret, Optional<byte[]> previousRefreshSecret) {
+    public TotpKeys(byte[] secret, Optional<byte[]> previousSecret) {
         var keys = new ArrayList<SecretKeySpec>();
-        keys.add(new SecretKeySpec(TokenService.derivedKey(refreshSecret, SECRET_LABEL), "AES"));
-        previousRefreshSecret.ifPresent(previous ->
+        keys.add(new SecretKeySpec(TokenService.derivedKey(secret, SECRET_LABEL), "AES"));
+        previousSecret.ifPresent(previous ->
                 keys.add(new SecretKeySpec(TokenService.derivedKey(previous, SECRET_LABEL), "AES")));
         this.secretKeys = List.copyOf(keys);
-        this.recoveryKey = new SecretKeySpec(TokenService.derivedKey(refreshSecret, RECOVERY_LABEL), "HmacSHA256");
+        var recovery = new ArrayList<SecretKeySpec>();
+        recovery.add(new SecretKeySpec(TokenService.derivedKey(secret, RECOVERY_LABEL), "HmacSHA256"));
+        previousSecret.ifPresent(previous ->
+                recovery.add(new SecretKeySpec(TokenService.derivedKey(previous, RECOVERY_LABEL), "HmacSHA256")));
+        this.recoveryKeys = List.copyOf(recovery);
     }
 
     /** A new random secret: 160 bits, as RFC 4226 recommends for HMAC-SHA-1. */
@@ -90,10 +94,19 @@ public final class TotpKeys {
 
     /** The stored form of a recovery code of {@code userId}, however it was typed (case, dashes, spaces). */
     String recoveryHash(String userId, String code) {
+        return recoveryHash(recoveryKeys.get(0), userId, code);
+    }
+
+    /** The forms a stored recovery code may have: under the current key, and the previous one during a rotation. */
+    List<String> recoveryHashes(String userId, String code) {
+        return recoveryKeys.stream().map(key -> recoveryHash(key, userId, code)).toList();
+    }
+
+    private static String recoveryHash(SecretKeySpec key, String userId, String code) {
         String normalised = code.replaceAll("[\\s-]", "").toLowerCase(java.util.Locale.ROOT);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(recoveryKey);
+            mac.init(key);
             return Base64.getEncoder().withoutPadding().encodeToString(
                     mac.doFinal((userId + "\n" + normalised).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {

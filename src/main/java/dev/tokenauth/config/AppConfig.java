@@ -33,13 +33,23 @@ public record AppConfig(
         int maxBodyBytes,
         String metricsNamespace,
         Settings settings,
-        MailSettings mail) {
+        MailSettings mail,
+        MfaKeys mfaKeys) {
+
+    /**
+     * The key material of the second factor, and the one it replaced during a rotation: from
+     * {@code MFA_SECRET} (or {@code MFA_SECRET_ARN}, as the template sets it), else, for local runs
+     * and tests, from the refresh-token secret.
+     */
+    public record MfaKeys(byte[] secret, Optional<byte[]> previous) {
+    }
 
     public static final String USERS_TABLE = "USERS_TABLE";
     public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
     public static final String AWS_REGION = "AWS_REGION";
     public static final String ACCESS_TOKEN_SECRET = "ACCESS_TOKEN_SECRET";
     public static final String REFRESH_TOKEN_SECRET = "REFRESH_TOKEN_SECRET";
+    public static final String MFA_SECRET = "MFA_SECRET";
     /** Prefix of the variables holding the key a rotation replaced, still accepted for verification. */
     public static final String PREVIOUS_PREFIX = "PREVIOUS_";
     /** Prefix of the variable holding the access key announced in the JWKS before it signs. */
@@ -185,7 +195,10 @@ public record AppConfig(
                 reader.integer(MAX_BODY_BYTES, 64 * 1024, 1024, 6 * 1024 * 1024),
                 reader.metricsNamespace(METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE),
                 reader::optional,
-                mail(reader));
+                mail(reader),
+                reader.optionalSecret(MFA_SECRET)
+                        .map(secret -> new MfaKeys(secret, reader.previousSecret(MFA_SECRET)))
+                        .orElseGet(() -> new MfaKeys(refreshSecret, reader.previousSecret(REFRESH_TOKEN_SECRET))));
         if (!reader.problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration: " + String.join("; ", reader.problems));
         }
@@ -231,6 +244,13 @@ public record AppConfig(
 
         String string(String name, String fallback) {
             return optional(name).orElse(fallback);
+        }
+
+        /** A secret that may be absent: its variable, or the secret its {@code _ARN} names. */
+        Optional<byte[]> optionalSecret(String name) {
+            return optional(name).or(() -> optional(name + ARN_SUFFIX)
+                    .flatMap(arn -> fetch(name + ARN_SUFFIX, () -> Optional.of(secrets.fetch(arn)))))
+                    .map(text -> key(name, text));
         }
 
         byte[] secret(String name) {

@@ -109,7 +109,7 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         var passkeys = PasskeySettings.read(config.settings()).map(policy -> new PasskeyService(policy, passkeyStore,
                 new DynamoPasskeyChallenges(dynamo, config.usersTable()), users, hasher, loginThrottle, sessions, tokens,
                 clock, events));
-        var totpKeys = new TotpKeys(config.tokens().refreshSecret(), config.tokens().previousRefreshSecret());
+        var totpKeys = new TotpKeys(config.mfaKeys().secret(), config.mfaKeys().previous());
         var totpStore = new DynamoTotpStore(dynamo, config.usersTable());
         var secondFactor = new SecondFactor(totpStore, totpKeys, loginThrottle, clock, events);
         var totp = new TotpService(users, totpStore, totpKeys, secondFactor, hasher, loginThrottle, counters, sessions,

@@ -69,12 +69,12 @@ class TemplateTest {
                 AppConfig.REFRESH_TOKEN_SECRET + AppConfig.ARN_SUFFIX,
                 "MAIN_CLASS", "SPRING_CLOUD_FUNCTION_DEFINITION");
         // Secrets travel as ARNs only.
-        assertThat(set).doesNotContain(AppConfig.ACCESS_TOKEN_SECRET, AppConfig.REFRESH_TOKEN_SECRET);
+        assertThat(set).doesNotContain(AppConfig.ACCESS_TOKEN_SECRET, AppConfig.REFRESH_TOKEN_SECRET, AppConfig.MFA_SECRET);
     }
 
     @Test
     void signingKeysAreGeneratedByTheStack() {
-        for (String secret : List.of("AccessTokenSecret", "RefreshTokenSecret")) {
+        for (String secret : List.of("AccessTokenSecret", "RefreshTokenSecret", "MfaSecret")) {
             assertThat(template.resource(secret).get("Type")).isEqualTo("AWS::SecretsManager::Secret");
             Map<String, Object> generate = map(template.properties(secret), "GenerateSecretString");
             assertThat((Integer) generate.get("PasswordLength")).isGreaterThanOrEqualTo(AppConfig.MIN_SECRET_BYTES);
@@ -83,6 +83,8 @@ class TemplateTest {
                 .isEqualTo(Map.of("Ref", "AccessTokenSecret"));
         assertThat(template.functionEnvironment(FUNCTION).get("REFRESH_TOKEN_SECRET_ARN"))
                 .isEqualTo(Map.of("Ref", "RefreshTokenSecret"));
+        assertThat(template.functionEnvironment(FUNCTION).get(AppConfig.MFA_SECRET + AppConfig.ARN_SUFFIX))
+                .isEqualTo(Map.of("Ref", "MfaSecret"));
         // No parameter may carry a secret.
         map(template.root, "Parameters").forEach((name, parameter) ->
                 assertThat(name.toLowerCase()).doesNotContain("secret", "password", "key"));
