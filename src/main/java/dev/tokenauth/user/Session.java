@@ -2,6 +2,8 @@ package dev.tokenauth.user;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One login of one user (one device): its refresh tokens form a chain of generations. Only the
@@ -11,9 +13,14 @@ import java.time.Instant;
  * rotation) decides which session goes first when a user has too many. {@code label} names the
  * device for the user's own list of sessions. {@code multiFactor}: the login proved more than one
  * factor (a passkey with user verification), for features that ask for a second factor.
+ * {@code keyThumbprint}: the DPoP key the session is bound to (null when bearer), and
+ * {@code proofIds} the {@code jti}s of the proofs already spent on refreshing its current generation.
  */
 public record Session(String id, long generation, Instant rotatedAt, Instant createdAt, Instant lastUsedAt,
-                      String label, boolean multiFactor) {
+                      String label, boolean multiFactor, String keyThumbprint, List<String> proofIds) {
+
+    /** Proof ids kept per generation: one rotation plus the other tabs' refreshes in its grace window. */
+    public static final int MAX_PROOF_IDS = 16;
 
     /**
      * Device labels are shown back to the user, never parsed: the user agent, cut where it is
@@ -23,6 +30,12 @@ public record Session(String id, long generation, Instant rotatedAt, Instant cre
 
     public Session {
         label = label == null ? "" : label;
+        proofIds = proofIds == null ? List.of() : List.copyOf(proofIds);
+    }
+
+    public Session(String id, long generation, Instant rotatedAt, Instant createdAt, Instant lastUsedAt,
+                   String label, boolean multiFactor) {
+        this(id, generation, rotatedAt, createdAt, lastUsedAt, label, multiFactor, null, List.of());
     }
 
     /** A session of a single-factor login. */
@@ -32,12 +45,28 @@ public record Session(String id, long generation, Instant rotatedAt, Instant cre
 
     /** This session, of a login that proved more than one factor. */
     public Session withMultiFactor() {
-        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, true);
+        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, true, keyThumbprint, proofIds);
+    }
+
+    /** This session, bound to the DPoP key of that thumbprint (null: bearer). */
+    public Session boundTo(String thumbprint) {
+        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, multiFactor, thumbprint, proofIds);
+    }
+
+    public boolean bound() {
+        return keyThumbprint != null;
+    }
+
+    /** This generation, with one more proof spent on it. */
+    public Session spending(String proofId) {
+        var ids = new ArrayList<>(proofIds);
+        ids.add(proofId);
+        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, multiFactor, keyThumbprint, ids);
     }
 
     /** The next generation, minted at {@code now}; {@code usedAt} keeps milliseconds for ordering. */
     public Session next(Instant now, Instant usedAt) {
-        return new Session(id, generation + 1, now, createdAt, usedAt, label, multiFactor);
+        return new Session(id, generation + 1, now, createdAt, usedAt, label, multiFactor, keyThumbprint, List.of());
     }
 
     /** When the session ends however often it is refreshed. */

@@ -36,6 +36,9 @@ final class UserItem {
     static final String LABEL = "label";
     /** True for a multi-factor login; absent otherwise. */
     static final String MULTI_FACTOR = "mfa";
+    /** The bound DPoP key's thumbprint and the proof ids spent on the current generation; absent for bearer sessions. */
+    static final String KEY_THUMBPRINT = "jkt";
+    static final String PROOF_IDS = "proofIds";
 
     private UserItem() {
     }
@@ -76,7 +79,9 @@ final class UserItem {
             boolean multiFactor = fields.containsKey(MULTI_FACTOR) && fields.get(MULTI_FACTOR).bool();
             sessions.put(id, new Session(id, Long.parseLong(fields.get(GENERATION).n()),
                     Instant.ofEpochSecond(Long.parseLong(fields.get(ROTATED_AT).n())), created, lastUsed, label,
-                    multiFactor));
+                    multiFactor, fields.containsKey(KEY_THUMBPRINT) ? fields.get(KEY_THUMBPRINT).s() : null,
+                    fields.containsKey(PROOF_IDS) ? fields.get(PROOF_IDS).l().stream().map(AttributeValue::s).toList()
+                            : List.of()));
         });
         return new User(
                 item.get(USER_ID).s(),
@@ -104,6 +109,10 @@ final class UserItem {
                     LABEL, AttributeValue.fromS(session.label())));
             if (session.multiFactor()) {
                 fields.put(MULTI_FACTOR, AttributeValue.fromBool(true));
+            }
+            if (session.bound()) {
+                fields.put(KEY_THUMBPRINT, AttributeValue.fromS(session.keyThumbprint()));
+                fields.put(PROOF_IDS, devices(session.proofIds()));
             }
             map.put(id, AttributeValue.fromM(fields));
         });
