@@ -141,10 +141,11 @@ public final class SessionService {
 
     /**
      * {@link #refresh(TokenClaims, Caller)} with the request's DPoP proof, or null. A session bound
-     * to a key refreshes only with a proof from that key whose {@code jti} was not spent on this
-     * generation yet, and every refresh that succeeds records the {@code jti} in the same
-     * conditional write: a request without the key changes nothing (it cannot even trigger reuse
-     * detection), and no proof works twice, the grace window's re-sends included.
+     * to a key refreshes only with a proof from that key whose {@code jti} none of its refreshes
+     * spent yet, and every refresh that succeeds records the proof in the same conditional write
+     * (until the proof is too old to be accepted anyway): a request without the key changes nothing
+     * (it cannot even trigger reuse detection), and no proof works twice, the grace window's
+     * re-sends included.
      */
     public Optional<Refreshed> refresh(TokenClaims claims, Caller caller, DpopProofs.Proof proof) {
         Principal presented = claims.principal();
@@ -158,11 +159,13 @@ public final class SessionService {
             User user = found.get();
             Session session = user.session(presented.sessionId()).orElseThrow();
             if (session.bound() && (proof == null || !session.keyThumbprint().equals(proof.thumbprint())
-                    || session.proofIds().contains(proof.jti()))) {
+                    || session.spent(proof.jti())
+                    || session.spentSince(precise.minus(DpopProofs.WINDOW)) >= Session.MAX_SPENT_PROOFS)) {
                 return Attempt.done(Optional.<Refreshed>empty());
             }
             if (claims.generation() == session.generation()) {
-                Session next = session.bound() ? session.next(now, precise).spending(proof.jti()) : session.next(now, precise);
+                Session next = session.bound() ? spending(session.next(now, precise), proof, precise)
+                        : session.next(now, precise);
                 User rotated = user.replacingSession(next);
                 if (!users.update(rotated)) {
                     return Attempt.conflict();
@@ -173,10 +176,7 @@ public final class SessionService {
             boolean justReplaced = claims.generation() == session.generation() - 1
                     && !now.isAfter(session.rotatedAt().plus(policy.refreshGrace()));
             if (justReplaced && session.bound()) {
-                if (session.proofIds().size() >= Session.MAX_PROOF_IDS) {
-                    return Attempt.done(Optional.<Refreshed>empty());
-                }
-                User spent = user.replacingSession(session.spending(proof.jti()));
+                User spent = user.replacingSession(spending(session, proof, precise));
                 if (!users.update(spent)) {
                     return Attempt.conflict();
                 }
@@ -248,6 +248,11 @@ public final class SessionService {
             User changed = change.apply(current);
             return Attempt.writtenOr(users.update(changed), changed.nextRevision());
         });
+    }
+
+    /** {@code session} having spent {@code proof}; proofs too old to be accepted again are forgotten. */
+    private static Session spending(Session session, DpopProofs.Proof proof, Instant now) {
+        return session.spending(new Session.SpentProof(proof.jti(), proof.issuedAt()), now.minus(DpopProofs.WINDOW));
     }
 
     private Refreshed refreshed(User user, Session session) {

@@ -14,13 +14,17 @@ import java.util.List;
  * device for the user's own list of sessions. {@code multiFactor}: the login proved more than one
  * factor (a passkey with user verification), for features that ask for a second factor.
  * {@code keyThumbprint}: the DPoP key the session is bound to (null when bearer), and
- * {@code proofIds} the {@code jti}s of the proofs already spent on refreshing its current generation.
+ * {@code spentProofs} the proofs its refreshes used that are still young enough to be accepted.
  */
 public record Session(String id, long generation, Instant rotatedAt, Instant createdAt, Instant lastUsedAt,
-                      String label, boolean multiFactor, String keyThumbprint, List<String> proofIds) {
+                      String label, boolean multiFactor, String keyThumbprint, List<SpentProof> spentProofs) {
 
-    /** Proof ids kept per generation: one rotation plus the other tabs' refreshes in its grace window. */
-    public static final int MAX_PROOF_IDS = 16;
+    /** Spent proofs a session keeps: far more refreshes than one client makes while a proof is young. */
+    public static final int MAX_SPENT_PROOFS = 32;
+
+    /** A DPoP proof a refresh used: its {@code jti} and {@code iat}. */
+    public record SpentProof(String jti, Instant issuedAt) {
+    }
 
     /**
      * Device labels are shown back to the user, never parsed: the user agent, cut where it is
@@ -30,7 +34,7 @@ public record Session(String id, long generation, Instant rotatedAt, Instant cre
 
     public Session {
         label = label == null ? "" : label;
-        proofIds = proofIds == null ? List.of() : List.copyOf(proofIds);
+        spentProofs = spentProofs == null ? List.of() : List.copyOf(spentProofs);
     }
 
     public Session(String id, long generation, Instant rotatedAt, Instant createdAt, Instant lastUsedAt,
@@ -45,28 +49,43 @@ public record Session(String id, long generation, Instant rotatedAt, Instant cre
 
     /** This session, of a login that proved more than one factor. */
     public Session withMultiFactor() {
-        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, true, keyThumbprint, proofIds);
+        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, true, keyThumbprint, spentProofs);
     }
 
     /** This session, bound to the DPoP key of that thumbprint (null: bearer). */
     public Session boundTo(String thumbprint) {
-        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, multiFactor, thumbprint, proofIds);
+        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, multiFactor, thumbprint, spentProofs);
     }
 
     public boolean bound() {
         return keyThumbprint != null;
     }
 
-    /** This generation, with one more proof spent on it. */
-    public Session spending(String proofId) {
-        var ids = new ArrayList<>(proofIds);
-        ids.add(proofId);
-        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, multiFactor, keyThumbprint, ids);
+    /** Whether a refresh of this session already used the proof of that {@code jti}. */
+    public boolean spent(String jti) {
+        return spentProofs.stream().anyMatch(proof -> proof.jti().equals(jti));
+    }
+
+    /** How many spent proofs were issued at or after {@code since}. */
+    public long spentSince(Instant since) {
+        return spentProofs.stream().filter(proof -> !proof.issuedAt().isBefore(since)).count();
+    }
+
+    /** This session, with one more proof spent, and those issued before {@code forgetBefore} (refused anyway) gone. */
+    public Session spending(SpentProof proof, Instant forgetBefore) {
+        var kept = new ArrayList<SpentProof>();
+        for (SpentProof spent : spentProofs) {
+            if (!spent.issuedAt().isBefore(forgetBefore)) {
+                kept.add(spent);
+            }
+        }
+        kept.add(proof);
+        return new Session(id, generation, rotatedAt, createdAt, lastUsedAt, label, multiFactor, keyThumbprint, kept);
     }
 
     /** The next generation, minted at {@code now}; {@code usedAt} keeps milliseconds for ordering. */
     public Session next(Instant now, Instant usedAt) {
-        return new Session(id, generation + 1, now, createdAt, usedAt, label, multiFactor, keyThumbprint, List.of());
+        return new Session(id, generation + 1, now, createdAt, usedAt, label, multiFactor, keyThumbprint, spentProofs);
     }
 
     /** When the session ends however often it is refreshed. */

@@ -29,10 +29,12 @@ class DpopSessionTest {
     private final DpopKey key = DpopKey.generate();
     private final Caller browser = CALLER.withKey(key.thumbprint());
     private int proofs;
+    private dev.tokenauth.memory.MutableClock clock;
 
     @Test
     void shouldBindTheSessionAndTheAccessTokenToTheLoginsKey() {
         var accounts = new TestAccounts();
+        clock = accounts.clock;
         TokenPair pair = accounts.register("ada");
         TokenPair bound = accounts.login.login("ada", TestAccounts.PASSWORD, null, browser).tokens();
 
@@ -48,6 +50,7 @@ class DpopSessionTest {
     @Test
     void shouldRefreshABoundSessionOnlyWithAProofFromItsKeyAndKeepTheNewPairBound() {
         var accounts = new TestAccounts();
+        clock = accounts.clock;
         TokenPair gen0 = accounts.registration.register("ada", TestAccounts.PASSWORD, browser);
         accounts.clock.advance(Duration.ofMinutes(20));
 
@@ -66,6 +69,7 @@ class DpopSessionTest {
     @Test
     void shouldRefuseTheReplacedRefreshTokenInsideTheGraceWindowWithoutTheKeyWhereABearerSessionHandsOutThePair() {
         var accounts = new TestAccounts();
+        clock = accounts.clock;
         TokenPair bearer = accounts.register("bob");
         TokenPair bound = accounts.registration.register("ada", TestAccounts.PASSWORD, browser);
         accounts.sessions.refresh(claims(accounts, bearer), CALLER).orElseThrow();
@@ -82,6 +86,7 @@ class DpopSessionTest {
     @Test
     void shouldRefuseAProofReplayedOnARefreshEvenInsideTheGraceWindow() {
         var accounts = new TestAccounts();
+        clock = accounts.clock;
         TokenPair gen0 = accounts.registration.register("ada", TestAccounts.PASSWORD, browser);
         Proof proof = proofOf(key);
         assertThat(accounts.sessions.refresh(claims(accounts, gen0), CALLER, proof)).isPresent();
@@ -94,9 +99,36 @@ class DpopSessionTest {
     }
 
     @Test
+    void shouldRefuseAProofSpentOnAnEarlierGenerationWithTheTokenItsSuccessorReplaced() {
+        var accounts = new TestAccounts();
+        clock = accounts.clock;
+        TokenPair gen0 = accounts.registration.register("ada", TestAccounts.PASSWORD, browser);
+        Proof first = proofOf(key);
+        TokenPair gen1 = accounts.sessions.refresh(claims(accounts, gen0), CALLER, first).orElseThrow().tokens();
+        assertThat(accounts.sessions.refresh(claims(accounts, gen1), CALLER, proofOf(key))).isPresent();
+
+        // gen1 was just replaced, and the proof the gen0 refresh spent is still young.
+        assertThat(accounts.sessions.refresh(claims(accounts, gen1), CALLER, first)).isEmpty();
+    }
+
+    @Test
+    void shouldForgetSpentProofsOnceTheyAreTooOldToBeAcceptedAnyway() {
+        var accounts = new TestAccounts();
+        clock = accounts.clock;
+        TokenPair pair = accounts.registration.register("ada", TestAccounts.PASSWORD, browser);
+        for (int i = 0; i < Session.MAX_SPENT_PROOFS + 5; i++) {
+            pair = accounts.sessions.refresh(claims(accounts, pair), CALLER, proofOf(key)).orElseThrow().tokens();
+            accounts.clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(accounts.users.findByUsername("ada").orElseThrow().sessions().values().iterator().next()
+                .spentProofs()).hasSizeLessThanOrEqualTo(8);
+    }
+
+    @Test
     void shouldRefuseTheSecondOfTwoRefreshesWithOneProofThoughBothCheckedItBeforeEitherWrote() throws Exception {
         var users = new HoldingUsers();
         var accounts = new TestAccounts(users, 4, TestAccounts.SESSIONS);
+        clock = accounts.clock;
         TokenPair gen0 = accounts.registration.register("ada", TestAccounts.PASSWORD, browser);
         Proof proof = proofOf(key);
         TokenClaims claims = claims(accounts, gen0);
@@ -113,7 +145,8 @@ class DpopSessionTest {
 
         assertThat(first.get()).isEmpty();
         assertThat(accounts.users.findByUsername("ada").orElseThrow().sessions().values())
-                .extracting(Session::proofIds).containsExactly(java.util.List.of(proof.jti()));
+                .extracting(Session::spentProofs)
+                .containsExactly(java.util.List.of(new Session.SpentProof(proof.jti(), proof.issuedAt())));
     }
 
     @Test
@@ -138,7 +171,7 @@ class DpopSessionTest {
     }
 
     private Proof proofOf(DpopKey key) {
-        return new Proof(key.thumbprint(), "proof-" + (++proofs), java.time.Instant.EPOCH);
+        return new Proof(key.thumbprint(), "proof-" + (++proofs), clock.instant());
     }
 
     private static long generations(TestAccounts accounts) {

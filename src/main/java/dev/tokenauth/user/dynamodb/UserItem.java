@@ -36,9 +36,11 @@ final class UserItem {
     static final String LABEL = "label";
     /** True for a multi-factor login; absent otherwise. */
     static final String MULTI_FACTOR = "mfa";
-    /** The bound DPoP key's thumbprint and the proof ids spent on the current generation; absent for bearer sessions. */
+    /** The bound DPoP key's thumbprint and the young proofs its refreshes spent; absent for bearer sessions. */
     static final String KEY_THUMBPRINT = "jkt";
-    static final String PROOF_IDS = "proofIds";
+    static final String SPENT_PROOFS = "spentProofs";
+    static final String JTI = "jti";
+    static final String IAT = "iat";
 
     private UserItem() {
     }
@@ -80,8 +82,10 @@ final class UserItem {
             sessions.put(id, new Session(id, Long.parseLong(fields.get(GENERATION).n()),
                     Instant.ofEpochSecond(Long.parseLong(fields.get(ROTATED_AT).n())), created, lastUsed, label,
                     multiFactor, fields.containsKey(KEY_THUMBPRINT) ? fields.get(KEY_THUMBPRINT).s() : null,
-                    fields.containsKey(PROOF_IDS) ? fields.get(PROOF_IDS).l().stream().map(AttributeValue::s).toList()
-                            : List.of()));
+                    fields.containsKey(SPENT_PROOFS) ? fields.get(SPENT_PROOFS).l().stream()
+                            .map(spent -> new Session.SpentProof(spent.m().get(JTI).s(),
+                                    Instant.ofEpochSecond(Long.parseLong(spent.m().get(IAT).n()))))
+                            .toList() : List.of()));
         });
         return new User(
                 item.get(USER_ID).s(),
@@ -112,7 +116,10 @@ final class UserItem {
             }
             if (session.bound()) {
                 fields.put(KEY_THUMBPRINT, AttributeValue.fromS(session.keyThumbprint()));
-                fields.put(PROOF_IDS, devices(session.proofIds()));
+                fields.put(SPENT_PROOFS, AttributeValue.fromL(session.spentProofs().stream()
+                        .map(spent -> AttributeValue.fromM(Map.of(JTI, AttributeValue.fromS(spent.jti()),
+                                IAT, number(spent.issuedAt().getEpochSecond()))))
+                        .toList()));
             }
             map.put(id, AttributeValue.fromM(fields));
         });
