@@ -40,6 +40,10 @@ class DpopIT {
         LambdaResponse own = whoAmI(pair.accessToken(), browser.proof("POST", URL, Instant.now(), pair.accessToken()));
         assertThat(own.firstErrorCode()).as(own.body()).isNull();
         assertThat(own.data("loggedInUser").path("username").stringValue()).isEqualTo(name);
+        LambdaResponse scheme = lambda.invoke(Event.load("logged-in-user.json")
+                .header("Authorization", "DPoP " + pair.accessToken())
+                .header("DPoP", browser.proof("POST", URL, Instant.now(), pair.accessToken())));
+        assertThat(scheme.data("loggedInUser").path("username").stringValue()).as(scheme.body()).isEqualTo(name);
 
         // The copied access token, replayed without a proof, or with a proof of the thief's own key.
         LambdaResponse bare = whoAmI(pair.accessToken(), null);
