@@ -125,3 +125,29 @@ test('without DPoP no proof header is sent', async () => {
   await authFetch(URL, { method: 'POST', body: '{}' });
   assert.equal(fetch.calls[0].headers.get('dpop'), null);
 });
+
+test('with Apollo, urql and graphql-request each request carries a proof for its method and URL', async () => {
+  const { ApolloClient, HttpLink, InMemoryCache, gql } = await import('@apollo/client');
+  const { Client, cacheExchange, fetchExchange } = await import('@urql/core');
+  const { GraphQLClient } = await import('graphql-request');
+  const dpop = createDpop({ keyStore: memoryKeyStore() });
+  const fetch = fakeFetch(() => json({ data: { loggedInUser: { __typename: 'User', id: '1', username: 'ada' } } }));
+  const authFetch = createAuthFetch({ fetch, now: clock(1_000), dpop, crossTab: false });
+  authFetch.setTokens(pair({ iat: 1_000, ttl: 600 }));
+  const query = '{ loggedInUser { id username } }';
+
+  await new ApolloClient({ link: new HttpLink({ uri: URL, fetch: authFetch }), cache: new InMemoryCache() })
+    .query({ query: gql(query) });
+  await new Client({ url: URL, fetch: authFetch, exchanges: [cacheExchange, fetchExchange] }).query(query, {}).toPromise();
+  await new GraphQLClient(URL, { fetch: authFetch }).request(query);
+
+  assert.equal(fetch.calls.length, 3);
+  for (const call of fetch.calls) {
+    const proof = call.headers.get('dpop');
+    assert.ok(await verifies(proof));
+    const claims = decode(proof.split('.')[1]);
+    assert.equal(claims.htu, URL);
+    assert.equal(claims.htm, (call.init?.method ?? call.input?.method ?? 'GET').toUpperCase());
+    assert.ok(claims.ath);
+  }
+});
