@@ -8,11 +8,13 @@ const KEY_STORE = 'keys';
 const KEY_ID = 'dpop';
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' };
 const SIGNING = { name: 'ECDSA', hash: 'SHA-256' };
+// The server accepts a proof's iat within 60 s of its clock; a larger gap to this one is corrected.
+const MAX_SKEW_MS = 30_000;
 
 /**
  * The proofs of one client, or null where WebCrypto or IndexedDB is missing (the client then
  * sends bearer tokens, as without DPoP). `proof(method, url, accessToken)` resolves to a proof
- * JWT; `nonceFrom(response)` keeps a `DPoP-Nonce` the server sends, for the next proofs.
+ * JWT; `learn(response)` keeps a `DPoP-Nonce` the server sends, and its clock when far from this one.
  */
 export function createDpop({
   crypto = globalThis.crypto,
@@ -27,6 +29,8 @@ export function createDpop({
   let keyPair = null;
   let jwk = null;
   let nonce = null;
+  // The server's clock less this one's, once a response's Date header showed them apart.
+  let offsetMs = 0;
 
   function loadKey() {
     keyPair ??= (async () => {
@@ -59,7 +63,7 @@ export function createDpop({
       jti: randomJti(crypto),
       htm: String(method).toUpperCase(),
       htu: `${target.origin}${target.pathname}`,
-      iat: Math.floor(now() / 1000),
+      iat: Math.floor((now() + offsetMs) / 1000),
     };
     if (accessToken) payload.ath = base64url(new Uint8Array(await subtle.digest('SHA-256', ascii(accessToken))));
     if (nonce) payload.nonce = nonce;
@@ -69,13 +73,29 @@ export function createDpop({
     return `${input}.${base64url(signature)}`;
   }
 
-  /** True when the response asked for a nonce this client did not send yet (RFC 9449, section 8). */
-  function nonceFrom(response) {
-    const given = response.headers.get('dpop-nonce');
-    if (!given || given === nonce) return false;
-    nonce = given;
+  /**
+   * Learns from a response: a `DPoP-Nonce` for the next proofs (RFC 9449, section 8), and the
+   * server's time from `Date` when this clock is far from it. True when the response refused the
+   * proof for what was just learnt, so the request is worth sending again.
+   */
+  function learn(response) {
     const challenge = response.headers.get('www-authenticate') ?? '';
-    return (response.status === 401 || response.status === 400) && /use_dpop_nonce/.test(challenge);
+    const refused = response.status === 401 || response.status === 400;
+    let retry = false;
+    const given = response.headers.get('dpop-nonce');
+    if (given && given !== nonce) {
+      nonce = given;
+      retry = refused && /use_dpop_nonce/.test(challenge);
+    }
+    const serverTime = Date.parse(response.headers.get('date') ?? '');
+    if (Number.isFinite(serverTime)) {
+      const gap = serverTime - now();
+      if (Math.abs(gap - offsetMs) > MAX_SKEW_MS) {
+        offsetMs = Math.abs(gap) > MAX_SKEW_MS ? gap : 0;
+        retry ||= refused && /invalid_dpop_proof/.test(challenge);
+      }
+    }
+    return retry;
   }
 
   async function thumbprint() {
@@ -84,7 +104,7 @@ export function createDpop({
     return base64url(new Uint8Array(await subtle.digest('SHA-256', ascii(canonical))));
   }
 
-  return { proof, nonceFrom, thumbprint };
+  return { proof, learn, thumbprint };
 }
 
 /** The key pair in IndexedDB, shared by every tab of the origin. */

@@ -113,8 +113,8 @@ export declare function mergeHeaders(input: RequestInfo | URL, init?: RequestIni
 /** A client's DPoP key and its proofs. */
 export interface Dpop {
   proof(method: string, url: string | URL, accessToken?: string | null): Promise<string>;
-  /** Keeps a DPoP-Nonce the response carries; true when the response asked to be sent again with it. */
-  nonceFrom(response: Response): boolean;
+  /** Keeps a DPoP-Nonce the response carries, and the server's time from Date when this clock is far off; true when the refused request is worth sending again. */
+  learn(response: Response): boolean;
   /** The key's RFC 7638 thumbprint (what the server binds the session to). */
   thumbprint(): Promise<string>;
 }

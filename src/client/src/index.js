@@ -256,7 +256,7 @@ export function createAuthFetch(options = {}) {
         report(error);
       }
       const response = await baseFetch(input, { ...init, headers: withProof });
-      if (!dpop.nonceFrom(response) || !resendable || tries > 0) return response;
+      if (!dpop.learn(response) || !resendable || tries > 0) return response;
       response.body?.cancel().catch(() => {});
     }
   }

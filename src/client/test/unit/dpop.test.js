@@ -151,3 +151,33 @@ test('with Apollo, urql and graphql-request each request carries a proof for its
     assert.ok(claims.ath);
   }
 });
+
+test('a client whose clock is minutes off dates its proofs by the server\'s Date and sends the refused request again', async () => {
+  const now = clock(1_700_000_000);
+  const dpop = createDpop({ keyStore: memoryKeyStore(), now });
+  const serverTime = new Date((1_700_000_000 + 600) * 1000).toUTCString();
+  const fetch = fakeFetch((call) => {
+    const { iat } = decode(call.headers.get('dpop').split('.')[1]);
+    if (Math.abs(iat - (1_700_000_000 + 600)) > 60) {
+      return json({ errors: [{ extensions: { code: 'INVALID_DPOP_PROOF' } }] }, {
+        status: 401, headers: { date: serverTime, 'www-authenticate': 'DPoP error="invalid_dpop_proof", algs="ES256"' },
+      });
+    }
+    return json({ data: { ok: true } }, { headers: { date: serverTime } });
+  });
+  const authFetch = createAuthFetch({ fetch, now, dpop, crossTab: false });
+
+  const response = await authFetch(URL, { method: 'POST', body: '{}' });
+
+  assert.equal(response.status, 200);
+  assert.equal(fetch.calls.length, 2);
+  assert.equal(decode((await dpop.proof('POST', URL)).split('.')[1]).iat, 1_700_000_000 + 600);
+});
+
+test('a clock within the server\'s window keeps its own time', async () => {
+  const now = clock(1_700_000_000);
+  const dpop = createDpop({ keyStore: memoryKeyStore(), now });
+  const response = new Response('{}', { headers: { date: new Date((1_700_000_000 + 10) * 1000).toUTCString() } });
+  assert.equal(dpop.learn(response), false);
+  assert.equal(decode((await dpop.proof('POST', URL)).split('.')[1]).iat, 1_700_000_000);
+});
