@@ -58,6 +58,8 @@ export interface AuthFetchOptions {
   onMfaRequired?: (request: MfaRequest) => string | null | undefined | Promise<string | null | undefined>;
   /** The clock, in ms. Default Date.now. */
   now?: () => number;
+  /** DPoP proofs (RFC 9449). Default: createDpop() in a browser page (null there without WebCrypto or IndexedDB), else null. */
+  dpop?: Dpop | null;
   /** For registerPasskey and loginWithPasskey. Default: navigator.credentials. */
   credentials?: CredentialsContainer;
   /** Its parseCreationOptionsFromJSON and parseRequestOptionsFromJSON are used where present. Default: globalThis.PublicKeyCredential. */
@@ -126,3 +128,29 @@ export declare function decodeJwtPayload(token: string): Record<string, unknown>
 export declare function comparePairs(candidate: TokenPair, current: TokenPair): number | null;
 export declare function accessExpiresAt(pair: TokenPair): number;
 export declare function mergeHeaders(input: RequestInfo | URL, init?: RequestInit): Headers;
+
+/** A client's DPoP key and its proofs. */
+export interface Dpop {
+  proof(method: string, url: string | URL, accessToken?: string | null): Promise<string>;
+  /** Keeps a DPoP-Nonce the response carries, and the server's time from Date when this clock is far off; true when the refused request is worth sending again. */
+  learn(response: Response): boolean;
+  /** The key's RFC 7638 thumbprint (what the server binds the session to). */
+  thumbprint(): Promise<string>;
+}
+
+/** Where the non-extractable key pair is kept. */
+export interface DpopKeyStore {
+  get(): Promise<CryptoKeyPair | null>;
+  putIfAbsent(pair: CryptoKeyPair): Promise<CryptoKeyPair>;
+}
+
+/** Null where WebCrypto or the key store (IndexedDB by default) is missing: the client then sends bearer tokens. */
+export declare function createDpop(options?: {
+  crypto?: Crypto;
+  keyStore?: DpopKeyStore;
+  indexedDB?: IDBFactory;
+  dbName?: string;
+  now?: () => number;
+}): Dpop | null;
+export declare function indexedDbKeyStore(indexedDB?: IDBFactory, dbName?: string): DpopKeyStore;
+export declare function memoryKeyStore(): DpopKeyStore;

@@ -3,10 +3,11 @@ import {
 } from './tokens.js';
 import { localStorageStore, memoryStore, sessionStorageStore } from './stores.js';
 import { credentialToJSON, parseCreationOptions, parseRequestOptions } from './passkeys.js';
+import { createDpop, indexedDbKeyStore, memoryKeyStore } from './dpop.js';
 
 export {
   ACCESS_HEADER, REFRESH_HEADER, accessExpiresAt, comparePairs, decodeJwtPayload,
-  localStorageStore, memoryStore, sessionStorageStore,
+  localStorageStore, memoryStore, sessionStorageStore, createDpop, indexedDbKeyStore, memoryKeyStore,
 };
 
 /** A GraphQL error answered by the login, register, logout or changePassword helpers. */
@@ -54,6 +55,9 @@ export function createAuthFetch(options = {}) {
     deviceTokens = true,
     onMfaRequired = null,
     now = Date.now,
+    // DPoP proofs from a key this origin keeps in IndexedDB; null (bearer tokens) where the page
+    // has no WebCrypto or IndexedDB, and outside browser pages unless given.
+    dpop = isBrowserPage() ? createDpop({ now }) : null,
   } = options;
   const baseFetch = givenFetch ?? ((input, init) => globalThis.fetch(input, init));
   const tabId = randomId();
@@ -236,9 +240,30 @@ export function createAuthFetch(options = {}) {
       if (carryRefresh) sentHeaders.set(REFRESH_HEADER, pair.refreshToken);
       else sentHeaders.set(ACCESS_HEADER, pair.accessToken);
     }
-    const response = await baseFetch(input, { ...init, headers: sentHeaders });
+    const response = await fetchWithProof(input, init, sentHeaders, pair && !carryRefresh ? pair.accessToken : null);
     const retry = pair ? await inspect(response, pair, carryRefresh) : false;
     return { response, retry };
+  }
+
+  // With DPoP, each request carries a fresh proof for its method and URL (and the hash of the
+  // access token it sends); a request the server refused for want of its nonce goes again once.
+  async function fetchWithProof(input, init, headers, accessToken) {
+    if (!dpop) return baseFetch(input, { ...init, headers });
+    const method = init?.method ?? (isRequest(input) ? input.method : 'GET');
+    const target = isRequest(input) ? input.url : String(input);
+    const resendable = !isRequest(input) && canReplay(input, init);
+    for (let tries = 0; ; tries += 1) {
+      const withProof = new Headers(headers);
+      try {
+        withProof.set('DPoP', await dpop.proof(method, target, accessToken));
+      } catch (error) {
+        // No key to be had (storage blocked): the request goes as bearer.
+        report(error);
+      }
+      const response = await baseFetch(input, { ...init, headers: withProof });
+      if (!dpop.learn(response) || !resendable || tries > 0) return response;
+      response.body?.cancel().catch(() => {});
+    }
   }
 
   async function inspect(response, sent, carriedRefresh) {
@@ -354,7 +379,7 @@ export function createAuthFetch(options = {}) {
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ query, variables }),
     };
-    const response = await (withTokens ? authFetch(url, init) : baseFetch(url, init));
+    const response = await (withTokens ? authFetch(url, init) : fetchWithProof(url, init, init.headers, null));
     let body = null;
     try {
       body = await response.json();

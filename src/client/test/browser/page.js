@@ -34,7 +34,7 @@ const auth = createAuthFetch({
   onLoggedOut: ({ reason }) => loggedOut.push(reason),
   fetch: (input, init) => {
     const headers = new Headers(init?.headers);
-    sent.push({ access: headers.get('x-access-token'), refresh: headers.get('x-refresh-token') });
+    sent.push({ access: headers.get('x-access-token'), refresh: headers.get('x-refresh-token'), dpop: headers.get('dpop') });
     if (headers.has('x-refresh-token') && !headers.has('x-access-token')) {
       refreshesSent.push(headers.get('x-refresh-token'));
     }
@@ -114,5 +114,25 @@ window.app = {
   login: (username, password) => auth.login({ username, password }).then(() => true),
   logout: () => auth.logout(),
   tokens: () => auth.getTokens(),
+  setTokens: (tokens) => auth.setTokens(tokens),
+  // The DPoP key as IndexedDB keeps it: whether script can read the private key out.
+  dpopKey: () => new Promise((resolve, reject) => {
+    const open = indexedDB.open('token-auth-graphql');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const get = open.result.transaction('keys').objectStore('keys').get('dpop');
+      get.onsuccess = async () => {
+        const pair = get.result;
+        let exported = null;
+        try {
+          await crypto.subtle.exportKey('jwk', pair.privateKey);
+          exported = 'exported';
+        } catch (error) {
+          exported = error.name;
+        }
+        resolve({ extractable: pair.privateKey.extractable, exported });
+      };
+    };
+  }),
 };
 window.appReady = true;

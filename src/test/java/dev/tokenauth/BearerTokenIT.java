@@ -60,7 +60,7 @@ class BearerTokenIT {
             assertThat(response.status()).as(value).isEqualTo(400);
             assertThat(response.firstErrorCode()).isEqualTo("BAD_REQUEST");
             assertThat(response.json().path("errors").get(0).path("message").stringValue())
-                    .isEqualTo("Authorization must be 'Bearer <access token>' (RFC 6750)");
+                    .isEqualTo("Authorization must be 'Bearer <access token>' (RFC 6750) or 'DPoP <access token>' (RFC 9449)");
             assertThat(response.body()).doesNotContain(access);
         }
     }

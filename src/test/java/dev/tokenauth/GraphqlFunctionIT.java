@@ -104,7 +104,7 @@ public class GraphqlFunctionIT {
         String newRefresh = response.header("x-refresh-token");
         assertThat(newAccess).isNotBlank().isNotEqualTo(old.accessToken());
         assertThat(newRefresh).isNotBlank().isNotEqualTo(old.refreshToken());
-        assertThat(response.header("Access-Control-Expose-Headers")).isEqualTo("x-access-token,x-refresh-token");
+        assertThat(response.header("Access-Control-Expose-Headers")).isEqualTo("x-access-token,x-refresh-token,dpop-nonce,www-authenticate,date");
 
         LambdaResponse withNewToken = lambda.invoke(Event.load("logged-in-user.json").header("x-access-token", newAccess));
         assertThat(withNewToken.data("loggedInUser").path("username").stringValue()).isEqualTo(name);
@@ -287,7 +287,7 @@ public class GraphqlFunctionIT {
         assertThat(response.header("Access-Control-Allow-Origin")).isEqualTo("*");
         assertThat(response.header("Access-Control-Allow-Methods")).contains("POST");
         assertThat(response.header("Access-Control-Allow-Headers")).contains("x-access-token", "x-refresh-token");
-        assertThat(response.header("Access-Control-Expose-Headers")).isEqualTo("x-access-token,x-refresh-token");
+        assertThat(response.header("Access-Control-Expose-Headers")).isEqualTo("x-access-token,x-refresh-token,dpop-nonce,www-authenticate,date");
     }
 
     @Test
@@ -369,7 +369,7 @@ public class GraphqlFunctionIT {
             assertThat(response.raw().path("isBase64Encoded").isBoolean()).as(file).isTrue();
             assertThat(response.raw().path("isBase64Encoded").booleanValue()).as(file).isFalse();
             assertThat(response.header("Access-Control-Allow-Origin")).as(file).isEqualTo("*");
-            assertThat(response.header("Access-Control-Expose-Headers")).as(file).isEqualTo("x-access-token,x-refresh-token");
+            assertThat(response.header("Access-Control-Expose-Headers")).as(file).isEqualTo("x-access-token,x-refresh-token,dpop-nonce,www-authenticate,date");
             assertThat(response.header("Cache-Control")).as(file).isEqualTo("no-store");
             // The adapter must not echo request headers back (it does for non-response return types).
             assertThat(response.header("X-Forwarded-For")).as(file).isNull();

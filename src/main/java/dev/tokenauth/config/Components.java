@@ -42,8 +42,10 @@ import dev.tokenauth.module.ModuleFactory;
 import dev.tokenauth.ops.Metrics;
 import dev.tokenauth.ops.SecurityEventLog;
 import dev.tokenauth.ops.UsernameDigest;
+import dev.tokenauth.session.DpopMode;
 import dev.tokenauth.session.SessionService;
 import dev.tokenauth.session.TokenMiddleware;
+import dev.tokenauth.token.DpopProofs;
 import dev.tokenauth.token.TokenService;
 import dev.tokenauth.user.PasswordHasher;
 import dev.tokenauth.user.dynamodb.DynamoAttemptCounters;
@@ -90,7 +92,10 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         var counters = new DynamoAttemptCounters(dynamo, config.usersTable());
         var accounts = config.accounts();
         var loginThrottle = new LoginThrottle(counters, accounts.backoff());
-        var sessions = new SessionService(users, tokens, clock, accounts.sessions(), events);
+        var dpop = DpopSettings.read(config.settings());
+        var sessionPolicy = accounts.sessions();
+        var sessions = new SessionService(users, tokens, clock, new SessionService.Policy(sessionPolicy.maxSessions(),
+                sessionPolicy.refreshGrace(), sessionPolicy.maxLifetime(), dpop.mode()), events);
         var mail = config.mail();
         Mailer mailer = mail.sender() == AppConfig.MailSender.SES
                 ? new SesMailer(sesClient(config), mail.from())
@@ -133,7 +138,7 @@ public record Components(GraphqlHttpHandler handler, TokenService tokens, Passwo
         modules.addAll(extra);
         var handler = new GraphqlHttpHandler(new TokenMiddleware(tokens, sessions),
                 new GraphqlEngine(modules, config.graphql(), sessions::liveUser), config.corsAllowedOrigins(),
-                config.maxBodyBytes(), tokens);
+                config.maxBodyBytes(), tokens, dpop.mode() == DpopMode.OFF ? null : new DpopProofs(clock), dpop.url());
         return new Components(handler, tokens, hasher, users, metrics, events, mailer);
     }
 

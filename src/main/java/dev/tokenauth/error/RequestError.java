@@ -8,6 +8,8 @@ public enum RequestError implements ErrorCode {
 
     /** Bad HTTP framing: malformed JSON, wrong parameter types, conflicting headers. */
     BAD_REQUEST(400),
+    /** A DPoP proof (RFC 9449) that is not valid for this request; the answer says so in WWW-Authenticate. */
+    INVALID_DPOP_PROOF(401),
     /** A path other than the API's. */
     NOT_FOUND(404),
     /** A mutation over GET, or a method other than GET, POST, OPTIONS. */

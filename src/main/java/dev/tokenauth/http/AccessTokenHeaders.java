@@ -5,8 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The access token of a request: {@code Authorization: Bearer <token>} (RFC 6750, section 2.1) or
- * {@code x-access-token}. Both carrying different tokens, or an {@code Authorization} header that
+ * The access token of a request: {@code Authorization: Bearer <token>} (RFC 6750, section 2.1),
+ * {@code Authorization: DPoP <token>} (RFC 9449, section 7.1; the proof is checked whatever the
+ * header, by the token's {@code cnf}) or {@code x-access-token}. Both carrying different tokens, or an {@code Authorization} header that
  * is not a Bearer credential, is refused with 400: a request the client meant to authenticate
  * must not go on anonymously. Messages never repeat the header's value.
  */
@@ -14,7 +15,7 @@ final class AccessTokenHeaders {
 
     static final String AUTHORIZATION = "authorization";
     /** credentials = "Bearer" 1*SP b64token; the scheme is case-insensitive (RFC 9110, section 11.1). */
-    private static final Pattern BEARER = Pattern.compile("(?i)bearer +([A-Za-z0-9\\-._~+/]+=*)");
+    private static final Pattern BEARER = Pattern.compile("(?i)(?:bearer|dpop) +([A-Za-z0-9\\-._~+/]+=*)");
 
     private AccessTokenHeaders() {
     }
@@ -34,7 +35,7 @@ final class AccessTokenHeaders {
     private static String bearerToken(String value) {
         Matcher matcher = BEARER.matcher(value.strip());
         if (!matcher.matches()) {
-            throw HttpException.badRequest("Authorization must be 'Bearer <access token>' (RFC 6750)");
+            throw HttpException.badRequest("Authorization must be 'Bearer <access token>' (RFC 6750) or 'DPoP <access token>' (RFC 9449)");
         }
         return matcher.group(1);
     }

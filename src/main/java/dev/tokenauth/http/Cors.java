@@ -5,12 +5,15 @@ import java.util.Map;
 
 /**
  * CORS headers for every response. Browsers hide response headers they are not told about, so the
- * refreshed tokens are always listed in {@code Access-Control-Expose-Headers}.
+ * refreshed tokens are always listed in {@code Access-Control-Expose-Headers}, and so are the DPoP
+ * answers a client acts on ({@code DPoP-Nonce}, {@code WWW-Authenticate}, and {@code Date}, by
+ * which a client with a wrong clock dates its proofs in the server's time); {@code DPoP} is an allowed
+ * request header.
  */
 final class Cors {
 
-    static final String EXPOSED_HEADERS = "x-access-token,x-refresh-token";
-    private static final String ALLOWED_HEADERS = "content-type,accept,authorization,x-access-token,x-refresh-token";
+    static final String EXPOSED_HEADERS = "x-access-token,x-refresh-token,dpop-nonce,www-authenticate,date";
+    private static final String ALLOWED_HEADERS = "content-type,accept,authorization,x-access-token,x-refresh-token,dpop";
     private static final String ALLOWED_METHODS = "GET,POST,OPTIONS";
     private static final String PREFLIGHT_MAX_AGE_SECONDS = "600";
 

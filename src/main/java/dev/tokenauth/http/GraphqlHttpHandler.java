@@ -1,9 +1,11 @@
 package dev.tokenauth.http;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -18,6 +20,7 @@ import dev.tokenauth.graphql.GraphqlRequest;
 import dev.tokenauth.graphql.RequestContext;
 import dev.tokenauth.session.AuthOutcome;
 import dev.tokenauth.session.TokenMiddleware;
+import dev.tokenauth.token.DpopProofs;
 import dev.tokenauth.token.TokenService;
 import dev.tokenauth.user.UserStoreUnavailableException;
 import graphql.ExecutionResult;
@@ -57,9 +60,21 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
     private final Cors cors;
     private final int maxBodyBytes;
     private final WellKnownDocuments wellKnown;
+    private final DpopRequests dpop;
 
     public GraphqlHttpHandler(TokenMiddleware middleware, GraphqlEngine engine, List<String> corsAllowedOrigins,
                               int maxBodyBytes, TokenService tokens) {
+        this(middleware, engine, corsAllowedOrigins, maxBodyBytes, tokens, new DpopProofs(Clock.systemUTC()),
+                Optional.empty());
+    }
+
+    /**
+     * {@code proofs}: checks the DPoP proofs requests carry, or null when DPoP is off (the header is
+     * not read); {@code dpopUrl}: the public URL proofs must name, when the event cannot tell it.
+     */
+    public GraphqlHttpHandler(TokenMiddleware middleware, GraphqlEngine engine, List<String> corsAllowedOrigins,
+                              int maxBodyBytes, TokenService tokens, DpopProofs proofs, Optional<String> dpopUrl) {
+        this.dpop = proofs == null ? null : new DpopRequests(proofs, dpopUrl);
         this.middleware = middleware;
         this.engine = engine;
         this.cors = new Cors(corsAllowedOrigins);
@@ -102,6 +117,9 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             if (e.allow() != null) {
                 response.getHeaders().put("Allow", e.allow());
             }
+            if (e.challenge() != null) {
+                response.getHeaders().put(DpopRequests.WWW_AUTHENTICATE, e.challenge());
+            }
             return response;
         } catch (UserStoreUnavailableException e) {
             log.warn("User store unavailable (request " + request.requestId() + ")", e);
@@ -136,9 +154,13 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             return response(204, headers, "");
         }
         Caller caller = request.caller(firstValue(request, "user-agent"));
-        AuthOutcome auth = middleware.authenticate(
-                AccessTokenHeaders.accessToken(request),
-                request.header(REFRESH_TOKEN_HEADER).orElse(null), caller);
+        String accessToken = AccessTokenHeaders.accessToken(request);
+        DpopProofs.Proof proof = dpop == null ? null : dpop.proof(request, accessToken).orElse(null);
+        if (proof != null) {
+            caller = caller.withKey(proof.thumbprint());
+        }
+        AuthOutcome auth = middleware.authenticate(accessToken, request.header(REFRESH_TOKEN_HEADER).orElse(null),
+                caller, proof);
         ExecutionResult result = engine.execute(graphqlRequest,
                 new RequestContext(auth.principal(), auth.liveUser(), caller));
 
@@ -147,6 +169,9 @@ public final class GraphqlHttpHandler implements Function<APIGatewayProxyRequest
             headers.put(ACCESS_TOKEN_HEADER, tokens.accessToken());
             headers.put(REFRESH_TOKEN_HEADER, tokens.refreshToken());
         });
+        if (auth.proofMissing()) {
+            headers.put(DpopRequests.WWW_AUTHENTICATE, DpopRequests.TOKEN_CHALLENGE);
+        }
         int status = status(result, mediaType);
         if (status == RequestError.METHOD_NOT_ALLOWED.status()) {
             headers.put("Allow", "POST");

@@ -16,6 +16,7 @@ import dev.tokenauth.audit.SecurityEvent;
 import dev.tokenauth.audit.SecurityEvents;
 import dev.tokenauth.error.ApiError;
 import dev.tokenauth.error.ErrorType;
+import dev.tokenauth.token.DpopProofs;
 import dev.tokenauth.token.Principal;
 import dev.tokenauth.token.TokenClaims;
 import dev.tokenauth.token.TokenPair;
@@ -43,9 +44,14 @@ public final class SessionService {
     /**
      * {@code maxSessions} per user (the least recently used goes first); {@code refreshGrace}: how
      * long a just-replaced refresh token still yields the pair that replaced it;
-     * {@code maxLifetime}: how long after its login a session ends, however often refreshed.
+     * {@code maxLifetime}: how long after its login a session ends, however often refreshed;
+     * {@code dpop}: whether sessions are bound to the client's DPoP key.
      */
-    public record Policy(int maxSessions, Duration refreshGrace, Duration maxLifetime) {
+    public record Policy(int maxSessions, Duration refreshGrace, Duration maxLifetime, DpopMode dpop) {
+
+        public Policy(int maxSessions, Duration refreshGrace, Duration maxLifetime) {
+            this(maxSessions, refreshGrace, maxLifetime, DpopMode.OPTIONAL);
+        }
     }
 
     /** A refresh's outcome: the caller, the pair to send back, and the user item as stored now. */
@@ -65,13 +71,20 @@ public final class SessionService {
         this.events = events;
     }
 
-    /** A new session for a login from {@code caller}; stored by {@link #adding}. */
+    /**
+     * A new session for a login from {@code caller}, stored by {@link #adding}; bound to the DPoP
+     * key the caller proved it holds, if any. With DPoP required, a caller without a key is refused.
+     */
     public Session open(Caller caller) {
+        if (policy.dpop() == DpopMode.REQUIRED && caller.keyThumbprint() == null) {
+            throw ApiError.of(ErrorType.UNAUTHENTICATED, "Log in with a DPoP proof (RFC 9449): this service requires one");
+        }
         byte[] id = new byte[12];
         random.nextBytes(id);
         Instant precise = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return new Session(Base64.getUrlEncoder().withoutPadding().encodeToString(id), 0, seconds(precise),
-                precise, precise, Session.label(caller.userAgent()));
+                precise, precise, Session.label(caller.userAgent()))
+                .boundTo(policy.dpop() == DpopMode.OFF ? null : caller.keyThumbprint());
     }
 
     /**
@@ -92,7 +105,7 @@ public final class SessionService {
     /** The tokens of a session's current generation; they never outlive the session. */
     public TokenPair issue(User user, Session session) {
         return tokens.issue(user.principal(session), session.generation(), session.rotatedAt(),
-                session.endsAt(policy.maxLifetime()));
+                session.endsAt(policy.maxLifetime()), session.keyThumbprint());
     }
 
     /** The stored user behind a token, if the token's session is still live: one read. */
@@ -123,6 +136,18 @@ public final class SessionService {
      * client); any older token is a replay, and ends every session of the user.
      */
     public Optional<Refreshed> refresh(TokenClaims claims, Caller caller) {
+        return refresh(claims, caller, null);
+    }
+
+    /**
+     * {@link #refresh(TokenClaims, Caller)} with the request's DPoP proof, or null. A session bound
+     * to a key refreshes only with a proof from that key whose {@code jti} none of its refreshes
+     * spent yet, and every refresh that succeeds records the proof in the same conditional write
+     * (until the proof is too old to be accepted anyway): a request without the key changes nothing
+     * (it cannot even trigger reuse detection), and no proof works twice, the grace window's
+     * re-sends included.
+     */
+    public Optional<Refreshed> refresh(TokenClaims claims, Caller caller, DpopProofs.Proof proof) {
         Principal presented = claims.principal();
         return ConflictRetry.untilWritten(() -> {
             Optional<User> found = users.findByUsername(presented.username()).filter(user -> isLive(user, presented));
@@ -133,8 +158,14 @@ public final class SessionService {
             Instant now = seconds(precise);
             User user = found.get();
             Session session = user.session(presented.sessionId()).orElseThrow();
+            if (session.bound() && (proof == null || !session.keyThumbprint().equals(proof.thumbprint())
+                    || session.spent(proof.jti())
+                    || session.spentSince(precise.minus(DpopProofs.WINDOW)) >= Session.MAX_SPENT_PROOFS)) {
+                return Attempt.done(Optional.<Refreshed>empty());
+            }
             if (claims.generation() == session.generation()) {
-                Session next = session.next(now, precise);
+                Session next = session.bound() ? spending(session.next(now, precise), proof, precise)
+                        : session.next(now, precise);
                 User rotated = user.replacingSession(next);
                 if (!users.update(rotated)) {
                     return Attempt.conflict();
@@ -144,6 +175,13 @@ public final class SessionService {
             }
             boolean justReplaced = claims.generation() == session.generation() - 1
                     && !now.isAfter(session.rotatedAt().plus(policy.refreshGrace()));
+            if (justReplaced && session.bound()) {
+                User spent = user.replacingSession(spending(session, proof, precise));
+                if (!users.update(spent)) {
+                    return Attempt.conflict();
+                }
+                return Attempt.done(Optional.of(refreshed(spent.nextRevision(), session)));
+            }
             if (justReplaced) {
                 return Attempt.done(Optional.of(refreshed(user, session)));
             }
@@ -210,6 +248,11 @@ public final class SessionService {
             User changed = change.apply(current);
             return Attempt.writtenOr(users.update(changed), changed.nextRevision());
         });
+    }
+
+    /** {@code session} having spent {@code proof}; proofs too old to be accepted again are forgotten. */
+    private static Session spending(Session session, DpopProofs.Proof proof, Instant now) {
+        return session.spending(new Session.SpentProof(proof.jti(), proof.issuedAt()), now.minus(DpopProofs.WINDOW));
     }
 
     private Refreshed refreshed(User user, Session session) {

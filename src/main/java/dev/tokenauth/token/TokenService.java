@@ -55,6 +55,9 @@ public final class TokenService {
     static final String MFA_DEVICE = "dev";
     /** How long a login may wait for its second factor. */
     public static final Duration MFA_TTL = Duration.ofMinutes(5);
+    /** RFC 7800's confirmation claim and RFC 9449's member for a DPoP key's thumbprint. */
+    static final String CONFIRMATION = "cnf";
+    static final String KEY_THUMBPRINT = "jkt";
 
     private final Kind access;
     private final Kind refresh;
@@ -114,9 +117,20 @@ public final class TokenService {
      * outlives the session. The same inputs give the same strings.
      */
     public TokenPair issue(Principal principal, long generation, Instant issuedAt, Instant sessionEndsAt) {
+        return issue(principal, generation, issuedAt, sessionEndsAt, null);
+    }
+
+    /**
+     * {@link #issue(Principal, long, Instant, Instant)} for a session bound to a DPoP key: the
+     * access token says so in {@code cnf.jkt} (RFC 9449, section 6.1). The refresh token needs no
+     * claim: the session it names holds the thumbprint.
+     */
+    public TokenPair issue(Principal principal, long generation, Instant issuedAt, Instant sessionEndsAt,
+                           String keyThumbprint) {
         Instant iat = issuedAt.truncatedTo(ChronoUnit.SECONDS);
         Instant end = sessionEndsAt.truncatedTo(ChronoUnit.SECONDS);
-        return new TokenPair(sign(access, principal, generation, iat, end), sign(refresh, principal, generation, iat, end));
+        return new TokenPair(sign(access, principal, generation, iat, end, keyThumbprint),
+                sign(refresh, principal, generation, iat, end, null));
     }
 
     /** A device token for a user who just logged in successfully from a new device. */
@@ -176,15 +190,20 @@ public final class TokenService {
     }
 
     public Optional<Principal> verifyAccess(String token) {
+        return verifyAccessClaims(token).map(TokenClaims::principal);
+    }
+
+    /** {@link #verifyAccess}, with the DPoP key the token is bound to, if any. */
+    public Optional<TokenClaims> verifyAccessClaims(String token) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
-        Optional<Principal> known = verifiedAccess.get(token, clock.instant());
+        Optional<TokenClaims> known = verifiedAccess.get(token, clock.instant());
         if (known.isPresent()) {
             return known;
         }
-        Optional<Principal> verified = verify(access, token).map(TokenClaims::principal);
-        verified.ifPresent(principal -> verifiedAccess.put(token, principal, JWT.decode(token).getExpiresAtAsInstant()));
+        Optional<TokenClaims> verified = verify(access, token);
+        verified.ifPresent(claims -> verifiedAccess.put(token, claims, JWT.decode(token).getExpiresAtAsInstant()));
         return verified;
     }
 
@@ -206,12 +225,16 @@ public final class TokenService {
     }
 
     private String sign(Kind kind, Principal principal, long generation, Instant iat) {
-        return sign(kind, principal, generation, iat, Instant.MAX);
+        return sign(kind, principal, generation, iat, Instant.MAX, null);
     }
 
-    private String sign(Kind kind, Principal principal, long generation, Instant iat, Instant notAfter) {
+    private String sign(Kind kind, Principal principal, long generation, Instant iat, Instant notAfter,
+                        String keyThumbprint) {
         Instant exp = iat.plus(kind.ttl());
         var builder = JWT.create();
+        if (keyThumbprint != null) {
+            builder.withClaim(CONFIRMATION, Map.of(KEY_THUMBPRINT, keyThumbprint));
+        }
         if (kind == access) {
             builder.withAudience(audience);
             if (!principal.roles().isEmpty()) {
@@ -274,8 +297,22 @@ public final class TokenService {
         if (roles.isEmpty()) {
             return Optional.empty();
         }
+        String keyThumbprint = null;
+        if (!jwt.getClaim(CONFIRMATION).isMissing()) {
+            Object jkt;
+            try {
+                jkt = jwt.getClaim(CONFIRMATION).isNull() ? null : jwt.getClaim(CONFIRMATION).asMap().get(KEY_THUMBPRINT);
+            } catch (JWTDecodeException e) {
+                jkt = null;
+            }
+            if (!(jkt instanceof String thumbprint)) {
+                // A cnf claim that names no key must not pass as unbound.
+                return Optional.empty();
+            }
+            keyThumbprint = thumbprint;
+        }
         return Optional.of(new TokenClaims(new Principal(jwt.getSubject(), username, count, session, roles.get()),
-                generation));
+                generation, keyThumbprint));
     }
 
     /** The roles claim: none when absent, empty (refused) when it is not a list of strings. */

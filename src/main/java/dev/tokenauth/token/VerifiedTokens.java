@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 final class VerifiedTokens {
 
-    private record Entry(Principal principal, Instant expiresAt) {
+    private record Entry(TokenClaims claims, Instant expiresAt) {
     }
 
     private final Map<String, Entry> entries;
@@ -27,8 +27,8 @@ final class VerifiedTokens {
         };
     }
 
-    /** The principal of a token verified before, if it has not expired at {@code now}. */
-    synchronized Optional<Principal> get(String token, Instant now) {
+    /** The claims of a token verified before, if it has not expired at {@code now}. */
+    synchronized Optional<TokenClaims> get(String token, Instant now) {
         Entry entry = entries.get(token);
         if (entry == null) {
             return Optional.empty();
@@ -37,11 +37,11 @@ final class VerifiedTokens {
             entries.remove(token);
             return Optional.empty();
         }
-        return Optional.of(entry.principal());
+        return Optional.of(entry.claims());
     }
 
-    synchronized void put(String token, Principal principal, Instant expiresAt) {
-        entries.put(token, new Entry(principal, expiresAt));
+    synchronized void put(String token, TokenClaims claims, Instant expiresAt) {
+        entries.put(token, new Entry(claims, expiresAt));
     }
 
     synchronized int size() {

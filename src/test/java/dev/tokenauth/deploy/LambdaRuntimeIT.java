@@ -291,7 +291,7 @@ class LambdaRuntimeIT {
 
             LambdaResponse preflight = invoke(Event.load("preflight.json"));
             assertThat(preflight.status()).isEqualTo(204);
-            assertThat(preflight.header("Access-Control-Expose-Headers")).isEqualTo("x-access-token,x-refresh-token");
+            assertThat(preflight.header("Access-Control-Expose-Headers")).isEqualTo("x-access-token,x-refresh-token,dpop-nonce,www-authenticate,date");
 
             LambdaResponse bad = invoke(Event.load("bad-request.json"));
             assertThat(bad.status()).isEqualTo(400);

@@ -12,6 +12,7 @@ import java.util.Set;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tokenauth.LambdaApplication;
 import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.config.DpopSettings;
 import dev.tokenauth.config.PasskeySettings;
 import dev.tokenauth.example.notes.NotesModuleFactory;
 import dev.tokenauth.local.ModuleTables;
@@ -503,6 +504,7 @@ class TemplateTest {
         }, arn -> arn.endsWith(":a") ? "a".repeat(64) : "r".repeat(64));
         // Read through the same reader when the components are built.
         PasskeySettings.read(config.settings());
+        DpopSettings.read(config.settings());
         return read;
     }
 }

@@ -22,6 +22,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.tokenauth.LambdaApplication;
 import dev.tokenauth.TestLambdaContext;
 import dev.tokenauth.config.AppConfig;
+import dev.tokenauth.config.DpopSettings;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,6 +67,10 @@ public final class LocalServer {
             }
         }
         System.setProperty("MAIN_CLASS", LambdaApplication.class.getName());
+        if (System.getenv(DpopSettings.DPOP_URL) == null) {
+            // What this server listens on: DPoP proofs name the URL the client called.
+            System.setProperty(DpopSettings.DPOP_URL, "http://127.0.0.1:" + port + "/graphql");
+        }
 
         var server = new LocalServer(new FunctionInvoker());
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);

@@ -56,7 +56,7 @@ class LocalServerIT {
             var me = post(graphql, "{\"query\":\"{ loggedInUser { username } }\"}", accessToken);
             assertThat(JSON.readTree(me.body()).path("data").path("loggedInUser").path("username").stringValue())
                     .isEqualTo("ada");
-            assertThat(me.headers().firstValue("access-control-expose-headers")).hasValue("x-access-token,x-refresh-token");
+            assertThat(me.headers().firstValue("access-control-expose-headers")).hasValue("x-access-token,x-refresh-token,dpop-nonce,www-authenticate,date");
 
             var preflight = http.send(HttpRequest.newBuilder(graphql).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                     .build(), HttpResponse.BodyHandlers.ofString());

@@ -242,13 +242,14 @@ class TokenServiceTest {
     void shouldKeepAtMostTheVerifiedTokensItHasRoomFor() {
         var cache = new VerifiedTokens(2);
         Instant until = NOW.plusSeconds(60);
-        cache.put("a", ADA, until);
-        cache.put("b", ADA, until);
+        var claims = new TokenClaims(ADA, 0);
+        cache.put("a", claims, until);
+        cache.put("b", claims, until);
         cache.get("a", NOW);
-        cache.put("c", ADA, until);
+        cache.put("c", claims, until);
         assertThat(cache.size()).isEqualTo(2);
         assertThat(cache.get("b", NOW)).as("the least recently used went first").isEmpty();
-        assertThat(cache.get("a", NOW)).contains(ADA);
+        assertThat(cache.get("a", NOW)).contains(claims);
         assertThat(cache.get("c", until)).as("gone at its expiry").isEmpty();
     }
 

@@ -43,6 +43,11 @@ final class UserItem {
     static final String LABEL = "label";
     /** True for a multi-factor login; absent otherwise. */
     static final String MULTI_FACTOR = "mfa";
+    /** The bound DPoP key's thumbprint and the young proofs its refreshes spent; absent for bearer sessions. */
+    static final String KEY_THUMBPRINT = "jkt";
+    static final String SPENT_PROOFS = "spentProofs";
+    static final String JTI = "jti";
+    static final String IAT = "iat";
 
     private UserItem() {
     }
@@ -83,7 +88,11 @@ final class UserItem {
             boolean multiFactor = fields.containsKey(MULTI_FACTOR) && fields.get(MULTI_FACTOR).bool();
             sessions.put(id, new Session(id, Long.parseLong(fields.get(GENERATION).n()),
                     Instant.ofEpochSecond(Long.parseLong(fields.get(ROTATED_AT).n())), created, lastUsed, label,
-                    multiFactor));
+                    multiFactor, fields.containsKey(KEY_THUMBPRINT) ? fields.get(KEY_THUMBPRINT).s() : null,
+                    fields.containsKey(SPENT_PROOFS) ? fields.get(SPENT_PROOFS).l().stream()
+                            .map(spent -> new Session.SpentProof(spent.m().get(JTI).s(),
+                                    Instant.ofEpochSecond(Long.parseLong(spent.m().get(IAT).n()))))
+                            .toList() : List.of()));
         });
         return new User(
                 item.get(USER_ID).s(),
@@ -123,6 +132,13 @@ final class UserItem {
                     LABEL, AttributeValue.fromS(session.label())));
             if (session.multiFactor()) {
                 fields.put(MULTI_FACTOR, AttributeValue.fromBool(true));
+            }
+            if (session.bound()) {
+                fields.put(KEY_THUMBPRINT, AttributeValue.fromS(session.keyThumbprint()));
+                fields.put(SPENT_PROOFS, AttributeValue.fromL(session.spentProofs().stream()
+                        .map(spent -> AttributeValue.fromM(Map.of(JTI, AttributeValue.fromS(spent.jti()),
+                                IAT, number(spent.issuedAt().getEpochSecond()))))
+                        .toList()));
             }
             map.put(id, AttributeValue.fromM(fields));
         });
