@@ -125,6 +125,7 @@ public final class SnapStartTimings {
         env.putAll(LambdaRuntimeIT.templateEnvironment(template, table));
         env.remove("ACCESS_TOKEN_SECRET_ARN");
         env.remove("REFRESH_TOKEN_SECRET_ARN");
+        env.remove("MFA_SECRET_ARN");
         env.put("ACCESS_TOKEN_SECRET", secret());
         env.put("REFRESH_TOKEN_SECRET", secret());
         env.put("DYNAMODB_ENDPOINT", endpoint);

@@ -227,6 +227,7 @@ class LambdaRuntimeIT {
             // As with `sam local`: the plain secrets win over the Secrets Manager ARNs.
             env.remove("ACCESS_TOKEN_SECRET_ARN");
             env.remove("REFRESH_TOKEN_SECRET_ARN");
+            env.remove("MFA_SECRET_ARN");
             if (withKeys) {
                 env.put("ACCESS_TOKEN_SECRET", secret());
                 env.put("REFRESH_TOKEN_SECRET", secret());
