@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.tokenauth.user.AttemptCounters;
-import dev.tokenauth.user.UserStoreUnavailableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -63,7 +62,7 @@ public final class DynamoAttemptCounters implements AttemptCounters {
         } catch (ConditionalCheckFailedException e) {
             return Optional.of(counter(e.hasItem() && !e.item().isEmpty() ? e.item() : read(key), now));
         } catch (SdkException e) {
-            throw new UserStoreUnavailableException("DynamoDB PutItem on table " + table + " failed", e);
+            throw StoreCalls.unavailable(table, "PutItem", e);
         }
     }
 
@@ -77,7 +76,7 @@ public final class DynamoAttemptCounters implements AttemptCounters {
             return dynamo.getItem(request -> request.tableName(table).key(UserItem.key(key)).consistentRead(true))
                     .item();
         } catch (SdkException e) {
-            throw new UserStoreUnavailableException("DynamoDB GetItem on table " + table + " failed", e);
+            throw StoreCalls.unavailable(table, "GetItem", e);
         }
     }
 
@@ -86,7 +85,7 @@ public final class DynamoAttemptCounters implements AttemptCounters {
         try {
             dynamo.deleteItem(request -> request.tableName(table).key(UserItem.key(key)));
         } catch (SdkException e) {
-            throw new UserStoreUnavailableException("DynamoDB DeleteItem on table " + table + " failed", e);
+            throw StoreCalls.unavailable(table, "DeleteItem", e);
         }
     }
 

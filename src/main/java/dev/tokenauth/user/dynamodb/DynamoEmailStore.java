@@ -8,7 +8,6 @@ import java.util.Optional;
 
 import dev.tokenauth.user.EmailStore;
 import dev.tokenauth.user.User;
-import dev.tokenauth.user.UserStoreUnavailableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -67,7 +66,7 @@ public final class DynamoEmailStore implements EmailStore {
             return Optional.of(new Claim(address, item.get(OWNER_ID).s(), item.get(OWNER).s(),
                     Instant.ofEpochMilli(Long.parseLong(item.get(CLAIMED_AT).n()))));
         } catch (SdkException e) {
-            throw unavailable("GetItem", e);
+            throw StoreCalls.unavailable(table, "GetItem", e);
         }
     }
 
@@ -90,15 +89,9 @@ public final class DynamoEmailStore implements EmailStore {
         item.put(OWNER_ID, AttributeValue.fromS(wanted.ownerId()));
         item.put(OWNER, AttributeValue.fromS(wanted.owner()));
         item.put(CLAIMED_AT, UserItem.number(wanted.claimedAt().toEpochMilli()));
-        try {
-            dynamo.putItem(request -> request.tableName(table).item(item).conditionExpression(condition)
-                    .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw unavailable("PutItem", e);
-        }
+        return StoreCalls.conditionally(table, "PutItem",
+                () -> dynamo.putItem(request -> request.tableName(table).item(item).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values)));
     }
 
     @Override
@@ -111,7 +104,7 @@ public final class DynamoEmailStore implements EmailStore {
         } catch (ConditionalCheckFailedException e) {
             // someone else holds it, or nobody: nothing of ours to release
         } catch (SdkException e) {
-            throw unavailable("DeleteItem", e);
+            throw StoreCalls.unavailable(table, "DeleteItem", e);
         }
     }
 
@@ -244,7 +237,7 @@ public final class DynamoEmailStore implements EmailStore {
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
         } catch (SdkException e) {
-            throw unavailable("UpdateItem", e);
+            throw StoreCalls.unavailable(table, "UpdateItem", e);
         }
     }
 
@@ -252,7 +245,4 @@ public final class DynamoEmailStore implements EmailStore {
         return UserItem.key(CLAIM_PREFIX + address);
     }
 
-    private UserStoreUnavailableException unavailable(String operation, SdkException e) {
-        return new UserStoreUnavailableException("DynamoDB " + operation + " on table " + table + " failed", e);
-    }
 }

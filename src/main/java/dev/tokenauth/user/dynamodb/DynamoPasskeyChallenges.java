@@ -8,11 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.tokenauth.user.PasskeyChallenges;
-import dev.tokenauth.user.UserStoreUnavailableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Outstanding WebAuthn challenges as items of the users table, keyed by the challenge's SHA-256
@@ -45,7 +43,7 @@ public final class DynamoPasskeyChallenges implements PasskeyChallenges {
         try {
             dynamo.putItem(request -> request.tableName(table).item(item));
         } catch (SdkException e) {
-            throw unavailable("PutItem", e);
+            throw StoreCalls.unavailable(table, "PutItem", e);
         }
     }
 
@@ -63,19 +61,13 @@ public final class DynamoPasskeyChallenges implements PasskeyChallenges {
             owner = "#owner = :owner";
             values.put(":owner", AttributeValue.fromS(userId));
         }
-        try {
-            dynamo.deleteItem(request -> request.tableName(table)
+        return StoreCalls.conditionally(table, "DeleteItem",
+                () -> dynamo.deleteItem(request -> request.tableName(table)
                     .key(UserItem.key(PREFIX + digest(challenge)))
                     // The whole decision: a missing, spent, expired or foreign challenge fails it.
                     .conditionExpression("#purpose = :purpose AND #expires > :now AND " + owner)
                     .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw unavailable("DeleteItem", e);
-        }
+                    .expressionAttributeValues(values)));
     }
 
     static String digest(byte[] challenge) {
@@ -87,7 +79,4 @@ public final class DynamoPasskeyChallenges implements PasskeyChallenges {
         }
     }
 
-    private UserStoreUnavailableException unavailable(String operation, SdkException e) {
-        return new UserStoreUnavailableException("DynamoDB " + operation + " on table " + table + " failed", e);
-    }
 }

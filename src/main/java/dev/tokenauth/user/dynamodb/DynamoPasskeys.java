@@ -9,11 +9,9 @@ import java.util.Set;
 
 import dev.tokenauth.user.Passkey;
 import dev.tokenauth.user.PasskeyRepository;
-import dev.tokenauth.user.UserStoreUnavailableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * A user's passkeys as one item of the users table, keyed {@code passkeys#<userId>}: the
@@ -60,7 +58,7 @@ public final class DynamoPasskeys implements PasskeyRepository {
             response.item().get(PASSKEYS).m().forEach((id, value) -> passkeys.put(id, passkey(id, value.m())));
             return Optional.of(new Keyring(userId, response.item().get(OWNER).s(), passkeys));
         } catch (SdkException e) {
-            throw unavailable("GetItem", e);
+            throw StoreCalls.unavailable(table, "GetItem", e);
         }
     }
 
@@ -80,8 +78,8 @@ public final class DynamoPasskeys implements PasskeyRepository {
     }
 
     private boolean addToItem(String userId, String username, Passkey passkey, int max) {
-        try {
-            dynamo.updateItem(request -> request.tableName(table).key(key(userId))
+        return StoreCalls.conditionally(table, "UpdateItem",
+                () -> dynamo.updateItem(request -> request.tableName(table).key(key(userId))
                     .updateExpression("SET #passkeys.#id = :passkey, #owner = :owner")
                     .conditionExpression("attribute_exists(#passkeys) AND size(#passkeys) < :max "
                             + "AND attribute_not_exists(#passkeys.#id)")
@@ -89,36 +87,24 @@ public final class DynamoPasskeys implements PasskeyRepository {
                     .expressionAttributeValues(Map.of(
                             ":passkey", AttributeValue.fromM(item(passkey)),
                             ":owner", AttributeValue.fromS(username),
-                            ":max", UserItem.number(max))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw unavailable("UpdateItem", e);
-        }
+                            ":max", UserItem.number(max)))));
     }
 
     private boolean createItem(String userId, String username, Passkey passkey) {
-        try {
-            dynamo.putItem(request -> request.tableName(table)
+        return StoreCalls.conditionally(table, "PutItem",
+                () -> dynamo.putItem(request -> request.tableName(table)
                     .item(Map.of(
                             UserItem.USERNAME, AttributeValue.fromS(PREFIX + userId),
                             OWNER, AttributeValue.fromS(username),
                             PASSKEYS, AttributeValue.fromM(Map.of(passkey.id(), AttributeValue.fromM(item(passkey))))))
                     .conditionExpression("attribute_not_exists(#key)")
-                    .expressionAttributeNames(Map.of("#key", UserItem.USERNAME)));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw unavailable("PutItem", e);
-        }
+                    .expressionAttributeNames(Map.of("#key", UserItem.USERNAME))));
     }
 
     @Override
     public boolean recordUse(String userId, Passkey used, long checkedCount) {
-        try {
-            dynamo.updateItem(request -> request.tableName(table).key(key(userId))
+        return StoreCalls.conditionally(table, "UpdateItem",
+                () -> dynamo.updateItem(request -> request.tableName(table).key(key(userId))
                     .updateExpression("SET #passkeys.#id.#count = :count, #passkeys.#id.#used = :used, "
                             + "#passkeys.#id.#bs = :bs")
                     .conditionExpression("#passkeys.#id.#count = :checked")
@@ -128,28 +114,16 @@ public final class DynamoPasskeys implements PasskeyRepository {
                             ":count", UserItem.number(used.signCount()),
                             ":used", UserItem.number(used.lastUsedAt().orElseThrow().toEpochMilli()),
                             ":bs", AttributeValue.fromBool(used.backupState()),
-                            ":checked", UserItem.number(checkedCount))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw unavailable("UpdateItem", e);
-        }
+                            ":checked", UserItem.number(checkedCount)))));
     }
 
     @Override
     public boolean remove(String userId, String credentialId) {
-        try {
-            dynamo.updateItem(request -> request.tableName(table).key(key(userId))
+        return StoreCalls.conditionally(table, "UpdateItem",
+                () -> dynamo.updateItem(request -> request.tableName(table).key(key(userId))
                     .updateExpression("REMOVE #passkeys.#id")
                     .conditionExpression("attribute_exists(#passkeys.#id)")
-                    .expressionAttributeNames(Map.of("#passkeys", PASSKEYS, "#id", credentialId)));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw unavailable("UpdateItem", e);
-        }
+                    .expressionAttributeNames(Map.of("#passkeys", PASSKEYS, "#id", credentialId))));
     }
 
     @Override
@@ -157,7 +131,7 @@ public final class DynamoPasskeys implements PasskeyRepository {
         try {
             dynamo.deleteItem(request -> request.tableName(table).key(key(userId)));
         } catch (SdkException e) {
-            throw unavailable("DeleteItem", e);
+            throw StoreCalls.unavailable(table, "DeleteItem", e);
         }
     }
 
@@ -190,8 +164,5 @@ public final class DynamoPasskeys implements PasskeyRepository {
                 Set.copyOf(item.get(TRANSPORTS).l().stream().map(AttributeValue::s).toList()));
     }
 
-    private UserStoreUnavailableException unavailable(String operation, SdkException e) {
-        return new UserStoreUnavailableException("DynamoDB " + operation + " on table " + table + " failed", e);
-    }
 
 }

@@ -7,11 +7,8 @@ import java.util.Set;
 
 import dev.tokenauth.user.TotpStore;
 import dev.tokenauth.user.User;
-import dev.tokenauth.user.UserStoreUnavailableException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The second factor's attributes on the user item. The revision is left alone: the user
@@ -78,19 +75,13 @@ public final class DynamoTotpStore implements TotpStore {
                 names.put(name, attribute);
             }
         });
-        try {
-            dynamo.updateItem(request -> request
+        return StoreCalls.conditionally(table, "UpdateItem",
+                () -> dynamo.updateItem(request -> request
                     .tableName(table)
                     .key(UserItem.key(user.username()))
                     .updateExpression(update)
                     .conditionExpression("#userId = :userId AND " + condition)
                     .expressionAttributeNames(names)
-                    .expressionAttributeValues(allValues));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw new UserStoreUnavailableException("DynamoDB UpdateItem on table " + table + " failed", e);
-        }
+                    .expressionAttributeValues(allValues)));
     }
 }

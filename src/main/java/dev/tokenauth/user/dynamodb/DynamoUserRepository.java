@@ -8,7 +8,6 @@ import java.util.Optional;
 import dev.tokenauth.user.Session;
 import dev.tokenauth.user.User;
 import dev.tokenauth.user.UserRepository;
-import dev.tokenauth.user.UserStoreUnavailableException;
 import dev.tokenauth.user.UsernameTakenException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,7 +49,7 @@ public final class DynamoUserRepository implements UserRepository {
                     ? Optional.of(UserItem.fromItem(response.item()))
                     : Optional.empty();
         } catch (SdkException e) {
-            throw unavailable("GetItem", e);
+            throw StoreCalls.unavailable(table, "GetItem", e);
         }
     }
 
@@ -65,7 +64,7 @@ public final class DynamoUserRepository implements UserRepository {
         } catch (ConditionalCheckFailedException e) {
             throw new UsernameTakenException();
         } catch (SdkException e) {
-            throw unavailable("PutItem", e);
+            throw StoreCalls.unavailable(table, "PutItem", e);
         }
     }
 
@@ -86,8 +85,8 @@ public final class DynamoUserRepository implements UserRepository {
             roles = ", #roles = :roles";
             values.put(":roles", AttributeValue.fromSs(List.copyOf(updated.roles())));
         }
-        try {
-            dynamo.updateItem(request -> request
+        return StoreCalls.conditionally(table, "UpdateItem",
+                () -> dynamo.updateItem(request -> request
                     .tableName(table)
                     .key(UserItem.key(updated.username()))
                     .updateExpression("SET #hash = :hash, #count = :count, #sessions = :sessions, #devices = :devices, "
@@ -101,13 +100,7 @@ public final class DynamoUserRepository implements UserRepository {
                             "#revision", UserItem.REVISION,
                             "#userId", UserItem.USER_ID,
                             "#roles", UserItem.ROLES))
-                    .expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw unavailable("UpdateItem", e);
-        }
+                    .expressionAttributeValues(values)));
     }
 
     @Override
@@ -138,7 +131,7 @@ public final class DynamoUserRepository implements UserRepository {
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
         } catch (SdkException e) {
-            throw unavailable("UpdateItem", e);
+            throw StoreCalls.unavailable(table, "UpdateItem", e);
         }
     }
 
@@ -162,7 +155,7 @@ public final class DynamoUserRepository implements UserRepository {
         } catch (ConditionalCheckFailedException e) {
             return false;
         } catch (SdkException e) {
-            throw unavailable("DeleteItem", e);
+            throw StoreCalls.unavailable(table, "DeleteItem", e);
         }
     }
 
@@ -178,7 +171,4 @@ public final class DynamoUserRepository implements UserRepository {
         }
     }
 
-    private UserStoreUnavailableException unavailable(String operation, SdkException e) {
-        return new UserStoreUnavailableException("DynamoDB " + operation + " on table " + table + " failed", e);
-    }
 }
