@@ -164,19 +164,27 @@ class SnapStartPrimingIT {
 
         /** Until the restored runtime client first asks for an invocation. */
         void awaitIdle() throws Exception {
-            while (nextRequests.getAsInt() == 0) {
+            awaitNextRequestsAbove(0);
+            seen = lines().size();
+        }
+
+        /** A bounded wait: a runtime client that died at init never asks again, and the test says so. */
+        private void awaitNextRequestsAbove(int count) throws Exception {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+            while (nextRequests.getAsInt() <= count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the runtime client stopped asking for invocations (did it fail to "
+                            + "start? see its output in the test log)");
+                }
                 Thread.sleep(20);
             }
-            seen = lines().size();
         }
 
         List<String> during(Request request) throws Exception {
             int before = seen;
             int answered = nextRequests.getAsInt();
             last = request.send();
-            while (nextRequests.getAsInt() <= answered) {
-                Thread.sleep(20);
-            }
+            awaitNextRequestsAbove(answered);
             List<String> all = lines();
             seen = all.size();
             var classes = new ArrayList<String>();
