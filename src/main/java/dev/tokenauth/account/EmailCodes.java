@@ -1,14 +1,12 @@
 package dev.tokenauth.account;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
+import dev.tokenauth.token.Hmac;
 import dev.tokenauth.user.EmailStore.Purpose;
 
 /**
@@ -25,12 +23,12 @@ public final class EmailCodes {
     static final String LABEL = "token-auth-graphql/email-code/v1";
 
     private final SecureRandom random = new SecureRandom();
-    private final SecretKeySpec key;
+    private final byte[] key;
     private final Duration ttl;
 
     /** Keys derived from {@code secret} (the refresh-token key), codes valid for {@code ttl}. */
     public EmailCodes(byte[] secret, Duration ttl) {
-        this.key = new SecretKeySpec(hmac(new SecretKeySpec(secret, "HmacSHA256"), LABEL), "HmacSHA256");
+        this.key = Hmac.sha256(secret, LABEL);
         this.ttl = ttl;
     }
 
@@ -51,7 +49,7 @@ public final class EmailCodes {
     /** The stored form of {@code code}. */
     public String hash(Purpose purpose, String userId, String address, String code) {
         return Base64.getEncoder().withoutPadding().encodeToString(
-                hmac(key, "code\n" + purpose + "\n" + userId + "\n" + address + "\n" + code));
+                Hmac.sha256(key, "code\n" + purpose + "\n" + userId + "\n" + address + "\n" + code));
     }
 
     /** Constant-time comparison of two stored forms. */
@@ -61,16 +59,7 @@ public final class EmailCodes {
 
     /** A keyed hash of an address for keys of counters: the same address, the same key, and no address in the table. */
     public String addressKey(String address) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, "address\n" + address));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Hmac.sha256(key, "address\n" + address));
     }
 
-    private static byte[] hmac(SecretKeySpec key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-        }
-    }
 }

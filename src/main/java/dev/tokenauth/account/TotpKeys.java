@@ -9,10 +9,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.tokenauth.token.Hmac;
 import dev.tokenauth.token.TokenService;
 
 /**
@@ -104,13 +104,7 @@ public final class TotpKeys {
 
     private static String recoveryHash(SecretKeySpec key, String userId, String code) {
         String normalised = code.replaceAll("[\\s-]", "").toLowerCase(java.util.Locale.ROOT);
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return Base64.getEncoder().withoutPadding().encodeToString(
-                    mac.doFinal((userId + "\n" + normalised).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        byte[] hash = Hmac.sha256(key.getEncoded(), userId + "\n" + normalised);
+        return Base64.getEncoder().withoutPadding().encodeToString(hash);
     }
 }
